@@ -1,0 +1,60 @@
+//! The command line (clap derive). Exit codes are documented in `--help`.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+use ladder::report::Format;
+
+const EXIT_CODES: &str = "Exit codes:
+  0  no errors (warnings allowed unless --deny-warnings)
+  1  at least one error-severity diagnostic (or a warning with --deny-warnings)
+  2  ladder itself failed: bad config, unreadable root, broken template, failed write";
+
+/// ladder: build and check job-family handbooks.
+#[derive(Debug, Parser)]
+#[command(name = "ladder", version, about, after_help = EXIT_CODES)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check the site, then render it into the output directory (atomically).
+    #[command(after_help = EXIT_CODES)]
+    Build(BuildArgs),
+    /// Check the site (links, anchors, front matter, structure); write nothing.
+    #[command(after_help = EXIT_CODES)]
+    Check(CommonArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CommonArgs {
+    /// Site root: holds content/ and optionally ladder.toml, themes/, static/.
+    #[arg(long, default_value = ".", value_name = "DIR")]
+    pub root: PathBuf,
+    /// Config file [default: <root>/ladder.toml, optional].
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Report format on stdout.
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: Format,
+    /// Fail (exit 1) on warnings too.
+    #[arg(long)]
+    pub deny_warnings: bool,
+    /// Human format: print only the summary line.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// Output directory [default: <root>/public].
+    #[arg(long, short, value_name = "DIR")]
+    pub output: Option<PathBuf>,
+    /// Base URL, overriding ladder.toml (e.g. "$CI_PAGES_URL"); its path is applied once.
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+}

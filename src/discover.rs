@@ -1,0 +1,165 @@
+//! Discover: walk `content/` and sort what is there into pages and assets.
+//!
+//! Pages are Markdown files: `.md`, `.markdown`, and Middleman's `.html.md`,
+//! `.html.md.erb`, `.md.erb`. Everything else (images, PDFs) is an asset, copied to the
+//! output at the same relative path. Skipped: hidden files and folders (`.git`,
+//! `.gitkeep`), editor temp files (vim swap and `4913` probes, emacs `#x#` and `.#x`,
+//! JetBrains `___jb_tmp___`, `x~`), and Middleman partials (`_name.erb`, but not
+//! `_index.md`). Output is sorted by relative path, so every run sees the same order.
+
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+
+/// Page extensions, longest first so `.html.md.erb` wins over `.md.erb`.
+const PAGE_EXTENSIONS: &[&str] = &[".html.md.erb", ".html.md", ".md.erb", ".markdown", ".md"];
+
+/// What was found under `content/`.
+#[derive(Debug, Default, Clone)]
+pub struct Discovered {
+    /// Markdown pages, sorted by relative path.
+    pub pages: Vec<FoundFile>,
+    /// Other files, sorted by relative path.
+    pub assets: Vec<FoundFile>,
+}
+
+/// One file under `content/`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FoundFile {
+    /// Path relative to `content/`, `/`-separated, e.g. `job-families/a/index.html.md`.
+    pub rel_path: String,
+    /// Path on disk.
+    pub disk_path: PathBuf,
+}
+
+/// Walks `content_dir`. A missing `content/` is an empty site, not an error.
+///
+/// Errors: [`Error::Io`] naming the path when a directory cannot be listed.
+/// Symbolic links are not followed.
+pub fn discover(content_dir: &Path) -> Result<Discovered> {
+    let mut found = Discovered::default();
+    if !content_dir.is_dir() {
+        return Ok(found);
+    }
+    let walker = walkdir::WalkDir::new(content_dir)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_skipped_name(&e.file_name().to_string_lossy()));
+    for entry in walker {
+        let entry = entry.map_err(|e| {
+            let path = e.path().unwrap_or(content_dir).to_path_buf();
+            let io = e
+                .into_io_error()
+                .unwrap_or_else(|| std::io::Error::other("file system loop"));
+            Error::io("cannot list", path, io)
+        })?;
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let Ok(rel) = entry.path().strip_prefix(content_dir) else {
+            continue;
+        };
+        let rel_path = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/");
+        let name = entry.file_name().to_string_lossy();
+        let file = FoundFile {
+            rel_path,
+            disk_path: entry.path().to_path_buf(),
+        };
+        if page_stem(&name).is_some() {
+            found.pages.push(file);
+        } else if !is_partial(&name) {
+            found.assets.push(file);
+        }
+    }
+    found.pages.sort_by(|a, b| a.rel_path.cmp(&b.rel_path));
+    found.assets.sort_by(|a, b| a.rel_path.cmp(&b.rel_path));
+    Ok(found)
+}
+
+/// The file name without its page extension (`index.html.md.erb` → `index`), or `None`
+/// when `name` is not a page.
+pub fn page_stem(name: &str) -> Option<&str> {
+    PAGE_EXTENSIONS
+        .iter()
+        .find_map(|ext| name.strip_suffix(ext))
+        .filter(|stem| !stem.is_empty())
+}
+
+/// Hidden files and editor temp files, which are never part of a site.
+pub fn is_skipped_name(name: &str) -> bool {
+    name.starts_with('.')
+        || name.ends_with('~')
+        || name == "4913"
+        || name.contains("___jb_tmp___")
+        || name.contains("___jb_old___")
+        || (name.starts_with('#') && name.ends_with('#'))
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+}
+
+/// Middleman partials (`_performance.erb`): included by other pages, never served.
+fn is_partial(name: &str) -> bool {
+    name.starts_with('_')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn page_extensions() {
+        assert_eq!(page_stem("index.html.md.erb"), Some("index"));
+        assert_eq!(page_stem("index.html.md"), Some("index"));
+        assert_eq!(page_stem("a.md.erb"), Some("a"));
+        assert_eq!(page_stem("_index.md"), Some("_index"));
+        assert_eq!(page_stem("image.png"), None);
+        assert_eq!(page_stem(".md"), None);
+    }
+
+    #[test]
+    fn editor_files_are_skipped() {
+        for name in [
+            ".gitkeep",
+            ".page.md.swp",
+            "page.md~",
+            "4913",
+            "#page.md#",
+            "page.md___jb_tmp___",
+        ] {
+            assert!(is_skipped_name(name), "{name}");
+        }
+        assert!(!is_skipped_name("page.md"));
+    }
+
+    #[test]
+    fn walk_is_sorted_and_classifies() {
+        let dir = tempfile::tempdir().unwrap();
+        let c = dir.path();
+        std::fs::create_dir_all(c.join("b/sub")).unwrap();
+        for f in [
+            "b/z.md",
+            "b/a.html.md",
+            "b/sub/index.html.md.erb",
+            "b/img.png",
+            "b/_partial.erb",
+            "b/.hidden.md",
+            "a.md",
+        ] {
+            std::fs::write(c.join(f), "x").unwrap();
+        }
+        let found = discover(c).unwrap();
+        let pages: Vec<_> = found.pages.iter().map(|f| f.rel_path.as_str()).collect();
+        assert_eq!(
+            pages,
+            ["a.md", "b/a.html.md", "b/sub/index.html.md.erb", "b/z.md"]
+        );
+        let assets: Vec<_> = found.assets.iter().map(|f| f.rel_path.as_str()).collect();
+        assert_eq!(assets, ["b/img.png"]);
+    }
+}

@@ -1,0 +1,189 @@
+//! `ladder`: a static-site generator and checker for job-family handbooks.
+//!
+//! ```text
+//! content/**/*.md ─discover─▶ pages + assets (sorted)
+//!                 ─parse (rayon, pure per file)─▶ ParsedPage + diagnostics
+//!                 ─model::Site::new─▶ Site (immutable: pages by URL, folders, assets)
+//!                 ─validate (rayon per page)─▶ diagnostics (links, anchors, structure)
+//!                 ─render (Tera, rayon per page)─▶ output files
+//!                 ─write (staging dir + swap)─▶ public/
+//!                 ─report (human | json)─▶ stdout
+//! ```
+//! [`check`] runs discover → validate; [`build`] runs everything. Findings in content are
+//! [`Diagnostic`]s (data); failures of the tool are [`Error`]s. Only the binary decides
+//! the exit code.
+
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod config;
+pub mod diagnostic;
+pub mod discover;
+pub mod error;
+pub mod model;
+pub mod parse;
+pub mod render;
+pub mod report;
+pub mod slug;
+pub mod source;
+pub mod validate;
+pub mod write;
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+pub use config::Config;
+pub use diagnostic::{Diagnostic, Rule, Severity};
+pub use error::{Error, Result};
+pub use model::Site;
+
+/// Where and how to run.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// The site root: holds `content/`, and optionally `ladder.toml`, `themes/`, `static/`.
+    pub root: PathBuf,
+    /// Config file; default `<root>/ladder.toml` (optional there).
+    pub config: Option<PathBuf>,
+    /// Overrides `base_url` from the config (e.g. GitLab Pages' `$CI_PAGES_URL`).
+    pub base_url: Option<String>,
+    /// Output directory for [`build`]; default `<root>/public`.
+    pub output: Option<PathBuf>,
+}
+
+/// Totals for the summary line and the JSON report.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Summary {
+    /// Pages read (including ones with errors).
+    pub pages: usize,
+    /// Error-severity diagnostics.
+    pub errors: usize,
+    /// Warning-severity diagnostics.
+    pub warnings: usize,
+    /// Info-severity diagnostics.
+    pub infos: usize,
+    /// Internal links that could not be verified.
+    pub unchecked_links: usize,
+    /// Links to other hosts (not checked).
+    pub external_links: usize,
+}
+
+/// The result of [`check`] or [`build`].
+#[derive(Debug)]
+pub struct Outcome {
+    /// The site as modelled.
+    pub site: Site,
+    /// Findings after `[rules]` overrides, sorted by path, line, column, rule.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Totals.
+    pub summary: Summary,
+    /// Wall time of the run (human output only; never in machine-readable reports).
+    pub elapsed: Duration,
+    /// Files written by [`build`] (0 for [`check`]).
+    pub files_written: usize,
+}
+
+/// Loads the configuration for `options`: `--config`, else `<root>/ladder.toml`, else
+/// defaults; then `--base-url`.
+///
+/// Errors: [`Error::Config`]/[`Error::Io`] for a bad or unreadable config file (a missing
+/// explicit `--config` is an error too); [`Error::Usage`] for an invalid base URL.
+pub fn load_config(options: &Options) -> Result<Config> {
+    let mut config = match &options.config {
+        Some(path) => Config::load(path)?.ok_or_else(|| {
+            Error::Usage(format!("config file `{}` does not exist", path.display()))
+        })?,
+        None => Config::load(&options.root.join("ladder.toml"))?.unwrap_or_default(),
+    };
+    if let Some(url) = &options.base_url {
+        config.base_url = url.clone();
+    }
+    config::validate_base_url(&config.base_url).map_err(Error::Usage)?;
+    Ok(config)
+}
+
+/// Discovers, parses, models and validates the site (stages 1–4). Writes nothing.
+///
+/// Errors: [`Error::Usage`] when the root is not a directory; config and known-paths
+/// errors from [`load_config`] and [`Site::new`]; [`Error::Io`] when `content/` cannot
+/// be listed.
+pub fn check(options: &Options) -> Result<Outcome> {
+    let start = Instant::now();
+    let root = &options.root;
+    if !root.is_dir() {
+        return Err(Error::Usage(format!(
+            "site root `{}` is not a directory",
+            root.display()
+        )));
+    }
+    let config = load_config(options)?;
+    let found = discover::discover(&root.join("content"))?;
+    let page_count = found.pages.len();
+    let parsed = parse::parse_all(&found.pages, "content", &config.base_path());
+    let mut diagnostics = parsed.diagnostics;
+    let site = Site::new(root, config, parsed.pages, found.assets, &mut diagnostics)?;
+    let validation = validate::validate(&site);
+    diagnostics.extend(validation.diagnostics);
+    let diagnostics = apply_rule_levels(&site.config, diagnostics);
+    let counts = diagnostic::Counts::of(&diagnostics);
+    Ok(Outcome {
+        summary: Summary {
+            pages: page_count,
+            errors: counts.errors,
+            warnings: counts.warnings,
+            infos: counts.infos,
+            unchecked_links: validation.links.unchecked,
+            external_links: validation.links.external,
+        },
+        site,
+        diagnostics,
+        elapsed: start.elapsed(),
+        files_written: 0,
+    })
+}
+
+/// Runs [`check`], then renders the site and writes it to the output directory
+/// atomically. Content errors do not stop the build (they are in the outcome).
+///
+/// Errors: everything [`check`] returns; [`Error::Template`] for a theme that fails to
+/// load or render; [`Error::Io`]/[`Error::Usage`] from writing. On any error the previous
+/// output directory is left untouched.
+pub fn build(options: &Options) -> Result<Outcome> {
+    let start = Instant::now();
+    let mut outcome = check(options)?;
+    let theme = render::Theme::load(&options.root, &outcome.site.config.theme)?;
+    let files = render::render_site(&outcome.site, &theme, "")?;
+    let output = output_dir(options);
+    write::write_site(&output, &files)?;
+    outcome.files_written = files.len();
+    outcome.elapsed = start.elapsed();
+    Ok(outcome)
+}
+
+/// The output directory: `--output`, else `<root>/public`.
+pub fn output_dir(options: &Options) -> PathBuf {
+    options
+        .output
+        .clone()
+        .unwrap_or_else(|| options.root.join("public"))
+}
+
+/// Applies `[rules]` severities, drops rules turned off, and sorts.
+fn apply_rule_levels(config: &Config, diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let mut out: Vec<Diagnostic> = diagnostics
+        .into_iter()
+        .filter_map(|mut d| {
+            d.severity = config.severity(d.rule, d.severity)?;
+            Some(d)
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// The site-root-relative display path of `path` (for messages).
+pub fn display_path(root: &Path, path: &Path) -> String {
+    path.strip_prefix(root)
+        .unwrap_or(path)
+        .display()
+        .to_string()
+}

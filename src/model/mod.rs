@@ -1,0 +1,477 @@
+//! Model: the immutable [`Site`], built once after every page is parsed: pages indexed by
+//! URL path, folders ([`Section`]s) with their pages and subfolders, assets, and the
+//! known URL paths beside the site. Validation and rendering only read it.
+
+pub mod permalink;
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use crate::config::Config;
+use crate::diagnostic::{Diagnostic, Rule};
+use crate::discover::FoundFile;
+use crate::error::{Error, Result};
+use crate::parse::ParsedPage;
+
+/// A page of the site.
+#[derive(Debug, Clone)]
+pub struct Page {
+    /// What parsing found.
+    pub parsed: ParsedPage,
+    /// URL path without the base path, e.g. `/job-families/engineering/backend-engineer/`.
+    pub url: String,
+    /// Title: front matter `title`, else the first `# heading`, else the file name.
+    pub title: String,
+    /// Output file relative to the output directory, e.g. `job-families/x/index.html`.
+    pub output_path: String,
+}
+
+/// A folder of the site: every URL path that has pages below it.
+#[derive(Debug, Clone, Default)]
+pub struct Section {
+    /// URL path, ending in `/`.
+    pub url: String,
+    /// The index page's title, else the folder name in words (`people-ops` → `People ops`).
+    pub title: String,
+    /// The page served at this URL (`_index.md`, `index.html.md`), if there is one;
+    /// otherwise the theme's generated folder index is.
+    pub index_page: Option<usize>,
+    /// Pages directly in this folder that are not folders themselves, sorted by title.
+    pub pages: Vec<usize>,
+    /// URLs of the subfolders, sorted by title.
+    pub subsections: Vec<String>,
+    /// Pages anywhere below this folder, its own index page excluded.
+    pub page_count: usize,
+}
+
+/// A file copied from `content/` as is.
+#[derive(Debug, Clone)]
+pub struct Asset {
+    /// URL path, e.g. `/job-families/x/image.png`.
+    pub url: String,
+    /// Output file relative to the output directory.
+    pub output_path: String,
+    /// Source on disk.
+    pub disk_path: PathBuf,
+}
+
+/// URL paths that exist beside the site (`[links] known_paths`).
+#[derive(Debug, Clone, Default)]
+pub struct KnownPaths {
+    /// The file they were read from, as configured.
+    pub file: PathBuf,
+    /// The paths, as written (one per line).
+    pub paths: HashSet<String>,
+}
+
+/// What a URL path resolves to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// A page, by index into [`Site::pages`].
+    Page(usize),
+    /// A generated folder index, by URL.
+    Section(String),
+    /// An asset or a file every build writes (`sitemap.xml`, `404.html`, `style.css`).
+    File,
+}
+
+/// The whole site, read-only after [`Site::new`].
+#[derive(Debug, Clone)]
+pub struct Site {
+    /// The site root directory.
+    pub root: PathBuf,
+    /// The configuration in effect (CLI overrides applied).
+    pub config: Config,
+    /// The base URL's path without trailing slash (`""` or `/handbook`).
+    pub base_path: String,
+    /// Pages, sorted by source path.
+    pub pages: Vec<Page>,
+    /// Page index by URL path.
+    pub by_url: HashMap<String, usize>,
+    /// Folders by URL path (`/` always present).
+    pub sections: BTreeMap<String, Section>,
+    /// Assets, sorted by URL.
+    pub assets: Vec<Asset>,
+    /// URL paths of assets and of files every build writes.
+    pub files: HashSet<String>,
+    /// Known URL paths beside the site, when configured.
+    pub known_paths: Option<KnownPaths>,
+    /// First path segments the site itself serves (`job-families`): a root-relative link
+    /// starting with one of them must resolve within the site.
+    pub top_segments: HashSet<String>,
+    /// Hosts (lowercase, with port) whose absolute links are internal.
+    pub internal_hosts: HashSet<String>,
+    /// URLs by their last segment, for "did you mean" help.
+    pub by_last_segment: HashMap<String, Vec<String>>,
+}
+
+/// Files every build writes at the output root, besides pages.
+pub const GENERATED_FILES: &[&str] = &["/sitemap.xml", "/404.html", "/style.css"];
+
+impl Site {
+    /// Builds the site from parsed pages and assets. Pushes `duplicate-permalink` and
+    /// `unsafe-permalink` diagnostics; a page that loses a permalink conflict is left out.
+    ///
+    /// Errors: [`Error::Io`] when `[links] known_paths` is configured but cannot be read.
+    pub fn new(
+        root: &Path,
+        config: Config,
+        parsed: Vec<ParsedPage>,
+        assets: Vec<FoundFile>,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Result<Site> {
+        let known_paths = match &config.links.known_paths {
+            Some(file) => Some(load_known_paths(file)?),
+            None => None,
+        };
+        let base_path = config.base_path();
+        let mut internal_hosts: HashSet<String> = config
+            .links
+            .internal_hosts
+            .iter()
+            .map(|h| h.to_ascii_lowercase())
+            .collect();
+        internal_hosts.extend(config.base_host());
+
+        let mut pages: Vec<Page> = Vec::with_capacity(parsed.len());
+        let mut by_url: HashMap<String, usize> = HashMap::with_capacity(parsed.len());
+        for p in parsed {
+            let mut url = permalink::from_source(&p.source.rel_path);
+            if let Some((value, span)) = &p.front_matter.permalink {
+                match permalink::normalize(value) {
+                    Ok(u) => url = u,
+                    Err(reason) => diags.push(
+                        Diagnostic::at(
+                            Rule::UnsafePermalink,
+                            &p.source,
+                            span.clone(),
+                            format!("permalink `{value}` is refused: {reason}; the page is served at `{url}` instead"),
+                            "use a path inside the site, such as `/job-families/department/family/`",
+                        )
+                        .with_key(value.clone()),
+                    ),
+                }
+            }
+            if let Some(&first) = by_url.get(&url) {
+                let other: &Page = &pages[first];
+                let span = p
+                    .front_matter
+                    .permalink
+                    .as_ref()
+                    .map_or(0..0, |(_, s)| s.clone());
+                diags.push(
+                    Diagnostic::at(
+                        Rule::DuplicatePermalink,
+                        &p.source,
+                        span,
+                        format!(
+                            "`{}` and `{}` both have the permalink `{url}`; only `{}` is written",
+                            other.parsed.source.path, p.source.path, other.parsed.source.path
+                        ),
+                        "move or rename one of the files, or give one a different `permalink`",
+                    )
+                    .with_key(url.clone()),
+                );
+                continue;
+            }
+            let title = page_title(&p);
+            by_url.insert(url.clone(), pages.len());
+            pages.push(Page {
+                output_path: permalink::output_path(&url),
+                parsed: p,
+                url,
+                title,
+            });
+        }
+
+        let assets: Vec<Asset> = assets
+            .into_iter()
+            .map(|f| Asset {
+                url: format!("/{}", f.rel_path),
+                output_path: f.rel_path,
+                disk_path: f.disk_path,
+            })
+            .collect();
+        let mut files: HashSet<String> = assets.iter().map(|a| a.url.clone()).collect();
+        files.extend(GENERATED_FILES.iter().map(|s| s.to_string()));
+
+        let sections = build_sections(&pages);
+        let mut top_segments = HashSet::new();
+        let mut by_last_segment: HashMap<String, Vec<String>> = HashMap::new();
+        for url in pages
+            .iter()
+            .map(|p| &p.url)
+            .chain(sections.keys())
+            .chain(assets.iter().map(|a| &a.url))
+        {
+            if let Some(first) = url
+                .trim_start_matches('/')
+                .split('/')
+                .next()
+                .filter(|s| !s.is_empty())
+            {
+                top_segments.insert(first.to_string());
+            }
+            if let Some(last) = url
+                .trim_end_matches('/')
+                .rsplit('/')
+                .next()
+                .filter(|s| !s.is_empty())
+            {
+                by_last_segment
+                    .entry(last.to_ascii_lowercase())
+                    .or_default()
+                    .push(url.clone());
+            }
+        }
+        for urls in by_last_segment.values_mut() {
+            urls.sort();
+            urls.dedup();
+        }
+
+        Ok(Site {
+            root: root.to_path_buf(),
+            config,
+            base_path,
+            pages,
+            by_url,
+            sections,
+            assets,
+            files,
+            known_paths,
+            top_segments,
+            internal_hosts,
+            by_last_segment,
+        })
+    }
+
+    /// Resolves a decoded URL path (no query, no fragment) the way a static web server
+    /// does: exact, then with a trailing `/`, then without `index.html`, then `.html`
+    /// replaced by `/`.
+    pub fn lookup(&self, path: &str) -> Option<Target> {
+        for candidate in tolerant_candidates(path) {
+            if let Some(&i) = self.by_url.get(candidate.as_str()) {
+                return Some(Target::Page(i));
+            }
+            if self.sections.contains_key(candidate.as_str()) {
+                return Some(Target::Section(candidate));
+            }
+            if self.files.contains(candidate.as_str()) {
+                return Some(Target::File);
+            }
+        }
+        None
+    }
+
+    /// Whether `path` is among the known paths beside the site (with the same tolerance).
+    pub fn is_known_path(&self, path: &str) -> bool {
+        self.known_paths.as_ref().is_some_and(|k| {
+            tolerant_candidates(path)
+                .iter()
+                .any(|c| k.paths.contains(c.as_str()))
+        })
+    }
+
+    /// Whether a root-relative path falls in the site's own tree (its first segment is
+    /// one the site serves, or it is `/`).
+    pub fn in_tree(&self, path: &str) -> bool {
+        match path.trim_start_matches('/').split('/').next() {
+            None | Some("") => true,
+            Some(first) => self.top_segments.contains(first),
+        }
+    }
+
+    /// Section URLs from the home page down to `url`'s parent folder.
+    pub fn ancestors(&self, url: &str) -> Vec<&Section> {
+        let mut chain = Vec::new();
+        let mut cur = permalink::parent(url);
+        while let Some(u) = cur {
+            if let Some(s) = self.sections.get(&u) {
+                chain.push(s);
+            }
+            cur = permalink::parent(&u);
+        }
+        chain.reverse();
+        chain
+    }
+}
+
+/// The URL paths a server would try for `path`, in order.
+fn tolerant_candidates(path: &str) -> Vec<String> {
+    let mut out = vec![path.to_string()];
+    if !path.ends_with('/') {
+        out.push(format!("{path}/"));
+    }
+    if let Some(dir) = path.strip_suffix("index.html") {
+        out.push(dir.to_string());
+    }
+    if let Some(stem) = path.strip_suffix(".html") {
+        out.push(format!("{stem}/"));
+    }
+    out
+}
+
+fn page_title(p: &ParsedPage) -> String {
+    if let Some(t) = &p.front_matter.title {
+        return t.clone();
+    }
+    if let Some(h) = p
+        .markdown
+        .headings
+        .iter()
+        .find(|h| h.level == 1 && !h.text.is_empty())
+    {
+        return h.text.clone();
+    }
+    let name = p
+        .source
+        .rel_path
+        .rsplit('/')
+        .next()
+        .unwrap_or(&p.source.rel_path);
+    let stem = crate::discover::page_stem(name).unwrap_or(name);
+    if stem == "index" || stem == "_index" {
+        let dir = p.source.rel_path.rsplit('/').nth(1).unwrap_or("Home");
+        humanize(dir)
+    } else {
+        humanize(stem)
+    }
+}
+
+/// `people-ops` → `People ops`; `program_management` → `Program management`.
+pub fn humanize(segment: &str) -> String {
+    let words = segment.replace(['-', '_'], " ");
+    let mut chars = words.trim().chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+fn build_sections(pages: &[Page]) -> BTreeMap<String, Section> {
+    let mut sections: BTreeMap<String, Section> = BTreeMap::new();
+    sections.insert("/".to_string(), Section::default());
+    for page in pages {
+        let mut cur = permalink::parent(&page.url);
+        while let Some(u) = cur {
+            cur = permalink::parent(&u);
+            sections.entry(u).or_default();
+        }
+    }
+    let by_url: HashMap<&str, usize> = pages
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.url.as_str(), i))
+        .collect();
+    let urls: Vec<String> = sections.keys().cloned().collect();
+    for url in &urls {
+        let index_page = by_url.get(url.as_str()).copied();
+        let title = match index_page {
+            Some(i) => pages[i].title.clone(),
+            None if url == "/" => "Home".to_string(),
+            None => humanize(url.trim_end_matches('/').rsplit('/').next().unwrap_or("")),
+        };
+        let s = sections.get_mut(url).map(|s| {
+            s.url = url.clone();
+            s.title = title;
+            s.index_page = index_page;
+        });
+        debug_assert!(s.is_some());
+    }
+    for (i, page) in pages.iter().enumerate() {
+        if sections.contains_key(&page.url) {
+            if let Some(parent) = permalink::parent(&page.url) {
+                let child = page.url.clone();
+                if let Some(s) = sections.get_mut(&parent) {
+                    s.subsections.push(child);
+                }
+            }
+        } else if let Some(parent) = permalink::parent(&page.url)
+            && let Some(s) = sections.get_mut(&parent)
+        {
+            s.pages.push(i);
+        }
+        let mut cur = permalink::parent(&page.url);
+        while let Some(u) = cur {
+            if let Some(s) = sections.get_mut(&u) {
+                s.page_count += 1;
+            }
+            cur = permalink::parent(&u);
+        }
+    }
+    // Folders without an index page are subsections of their parent too.
+    for url in &urls {
+        if by_url.contains_key(url.as_str()) {
+            continue;
+        }
+        if let Some(parent) = permalink::parent(url)
+            && let Some(s) = sections.get_mut(&parent)
+        {
+            s.subsections.push(url.clone());
+        }
+    }
+    let titles: HashMap<String, String> = sections
+        .iter()
+        .map(|(u, s)| (u.clone(), s.title.to_lowercase()))
+        .collect();
+    for s in sections.values_mut() {
+        s.pages.sort_by(|&a, &b| {
+            pages[a]
+                .title
+                .to_lowercase()
+                .cmp(&pages[b].title.to_lowercase())
+                .then(a.cmp(&b))
+        });
+        s.subsections
+            .sort_by(|a, b| titles[a].cmp(&titles[b]).then(a.cmp(b)));
+        s.subsections.dedup();
+    }
+    sections
+}
+
+fn load_known_paths(file: &Path) -> Result<KnownPaths> {
+    let text =
+        std::fs::read_to_string(file).map_err(|e| Error::io("cannot read known paths", file, e))?;
+    let paths = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(|l| l.to_string())
+        .collect();
+    Ok(KnownPaths {
+        file: file.to_path_buf(),
+        paths,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tolerance_matches_a_static_server() {
+        assert_eq!(tolerant_candidates("/a/b"), ["/a/b", "/a/b/"]);
+        assert_eq!(
+            tolerant_candidates("/a/b/index.html"),
+            [
+                "/a/b/index.html",
+                "/a/b/index.html/",
+                "/a/b/",
+                "/a/b/index/"
+            ]
+        );
+        assert_eq!(
+            tolerant_candidates("/a/b.html"),
+            ["/a/b.html", "/a/b.html/", "/a/b/"]
+        );
+    }
+
+    #[test]
+    fn humanize_folder_names() {
+        assert_eq!(humanize("people-ops"), "People ops");
+        assert_eq!(
+            humanize("legal-and-corporate-affairs"),
+            "Legal and corporate affairs"
+        );
+    }
+}

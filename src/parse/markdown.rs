@@ -1,0 +1,908 @@
+//! Markdown: one pulldown-cmark pass over a page body that both extracts what
+//! validation needs (headings and their ids, explicit anchors, links with spans) and
+//! renders the body HTML with those same ids, so a checked `#fragment` is exactly a
+//! rendered `id`.
+//!
+//! Also handled here, because they must never leak into the HTML as text:
+//! - ERB tags (`<%= partial(…) %>`) are left out, each an `unsupported-syntax` warning;
+//! - kramdown attribute lists on their own line (`{:toc}`, `{:.no_toc}`, `{: .alert}`,
+//!   `{: #id}`): `{:toc}` replaces the list above it with a table of contents,
+//!   `.no_toc` keeps the heading above out of it, classes and ids are applied to the
+//!   heading or paragraph above; what cannot be applied is dropped with a warning.
+//!
+//! Both are blanked out of the text before parsing (replaced by spaces, outside code),
+//! which keeps every byte offset equal to the file's.
+
+use std::collections::HashSet;
+use std::fmt::Write as _;
+use std::ops::Range;
+
+use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
+
+use crate::diagnostic::{Diagnostic, Rule};
+use crate::parse::html_scan;
+use crate::slug::Slugger;
+use crate::source::SourceFile;
+
+/// A heading of the page body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Heading {
+    /// 1–6.
+    pub level: u8,
+    /// Plain text of the heading (inline markup removed).
+    pub text: String,
+    /// The id it is rendered with: explicit (`{#id}`, `{: #id}`) or its unique slug.
+    pub id: String,
+    /// Whether the id was written by the author rather than generated.
+    pub explicit_id: bool,
+    /// Byte span of the heading in the file.
+    pub span: Range<usize>,
+    /// False when marked `{:.no_toc}`.
+    pub in_toc: bool,
+}
+
+/// Where an anchor (an element id a `#fragment` can name) comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AnchorSource {
+    /// A heading's generated slug.
+    Heading,
+    /// An id the author wrote: `{#id}`, `{: #id}`, or `id=`/`name=` in raw HTML.
+    Explicit,
+    /// A footnote definition.
+    Footnote,
+}
+
+/// An element id on the page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Anchor {
+    /// The id, as rendered (case preserved).
+    pub id: String,
+    /// Byte span in the file of where it is defined.
+    pub span: Range<usize>,
+    /// What defines it.
+    pub source: AnchorSource,
+}
+
+/// How a link was written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkKind {
+    /// `[text](dest)`, `[text][ref]`, or an autolink.
+    Markdown,
+    /// `![alt](src)`.
+    Image,
+    /// `href`/`src` in raw HTML.
+    Html,
+}
+
+/// A link in the page body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link {
+    /// The destination as written (reference links resolved to their definition).
+    pub dest: String,
+    /// Byte span in the file: the destination itself when it can be found in the link's
+    /// text, else the whole link.
+    pub span: Range<usize>,
+    /// How it was written.
+    pub kind: LinkKind,
+}
+
+/// An entry of the page's table of contents (headings h2–h4 not marked `no_toc`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct TocEntry {
+    /// 2–4.
+    pub level: u8,
+    /// The heading's id.
+    pub id: String,
+    /// The heading's plain text.
+    pub title: String,
+}
+
+/// What one Markdown body yields.
+#[derive(Debug, Clone, Default)]
+pub struct Markdown {
+    /// Headings in document order.
+    pub headings: Vec<Heading>,
+    /// Every id on the page (headings, explicit ids, footnotes), in document order.
+    pub anchors: Vec<Anchor>,
+    /// Every link and image, in document order.
+    pub links: Vec<Link>,
+    /// The rendered body HTML (root-relative links carry the base path).
+    pub html: String,
+    /// Table of contents for the theme.
+    pub toc: Vec<TocEntry>,
+}
+
+/// A kramdown attribute list found on its own line.
+#[derive(Debug, Clone)]
+struct Ial {
+    /// File byte span of the `{:…}` text.
+    span: Range<usize>,
+    /// Body-relative offset of the start of its line.
+    at: usize,
+    toc: bool,
+    no_toc: bool,
+    id: Option<String>,
+    classes: Vec<String>,
+    /// Tokens that cannot be applied (`key="value"` pairs, unknown words).
+    unsupported: Vec<String>,
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_TASKLISTS
+}
+
+/// Parses the body of `file` starting at byte `body_start`; root-relative link targets in
+/// the HTML get `base_path` (`""` or `/sub/path`). Pushes `unsupported-syntax` findings.
+pub fn parse_body(
+    file: &SourceFile,
+    body_start: usize,
+    base_path: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Markdown {
+    let body = &file.text[body_start..];
+    let mut ials = Vec::new();
+    let blanked;
+    let work: &str = if body.contains("<%") || body.contains("{:") {
+        blanked = blank_unsupported(file, body_start, &mut ials, diags);
+        &blanked
+    } else {
+        body
+    };
+
+    let events: Vec<(Event<'_>, Range<usize>)> = Parser::new_ext(work, options())
+        .into_offset_iter()
+        .collect();
+    let blocks = blocks(&events);
+
+    // Explicit ids first, so generated slugs avoid them.
+    let mut slugger = Slugger::new();
+    let mut anchors = Vec::new();
+    let mut links = Vec::new();
+    for (event, range) in &events {
+        match event {
+            Event::Start(Tag::Heading { id: Some(id), .. }) => slugger.reserve(id),
+            Event::Start(Tag::HtmlBlock) | Event::InlineHtml(_) => {
+                for attr in html_scan::attributes(&work[range.clone()]) {
+                    let span = body_start + range.start + attr.span.start
+                        ..body_start + range.start + attr.span.end;
+                    match (attr.tag.as_str(), attr.name.as_str()) {
+                        (_, "id") | ("a", "name") if !attr.value.is_empty() => {
+                            slugger.reserve(attr.value);
+                            anchors.push(Anchor {
+                                id: attr.value.to_string(),
+                                span,
+                                source: AnchorSource::Explicit,
+                            });
+                        }
+                        ("a" | "area", "href") | ("img", "src") => links.push(Link {
+                            dest: attr.value.to_string(),
+                            span,
+                            kind: LinkKind::Html,
+                        }),
+                        _ => {}
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    for ial in &ials {
+        if let Some(id) = &ial.id {
+            slugger.reserve(id);
+        }
+    }
+
+    // Attach attribute lists to the block above them.
+    let mut heading_attrs: Vec<(usize, &Ial)> = Vec::new(); // (start event index, ial)
+    let mut paragraph_attrs: Vec<(usize, usize, &Ial)> = Vec::new(); // (start, end, ial)
+    let mut toc_lists: Vec<(usize, usize, &Ial)> = Vec::new();
+    for ial in &ials {
+        let above: Vec<&Block> = blocks
+            .iter()
+            .filter(|b| {
+                b.range.start < ial.at && {
+                    let end = trim_end(work, b.range.clone()).end;
+                    end <= ial.at && work[end..ial.at].trim().is_empty()
+                }
+            })
+            .collect();
+        if ial.toc {
+            match above.iter().filter(|b| b.kind == BlockKind::List).min_by_key(|b| b.depth) {
+                Some(list) => toc_lists.push((list.start, list.end, ial)),
+                None => diags.push(
+                    Diagnostic::at(
+                        Rule::UnsupportedSyntax,
+                        file,
+                        ial.span.clone(),
+                        "`{:toc}` does not follow a list, so there is nothing to replace with the table of contents",
+                        "put `{:toc}` on the line right after a one-item list such as `- TOC`",
+                    )
+                    .with_key("ial-toc"),
+                ),
+            }
+        } else {
+            match above.iter().max_by_key(|b| b.depth) {
+                Some(b) if b.kind == BlockKind::Heading => heading_attrs.push((b.start, ial)),
+                Some(b) if b.kind == BlockKind::Paragraph => paragraph_attrs.push((b.start, b.end, ial)),
+                _ if ial.no_toc && ial.classes.len() == 1 && ial.id.is_none() => {}
+                _ => diags.push(
+                    Diagnostic::at(
+                        Rule::UnsupportedSyntax,
+                        file,
+                        ial.span.clone(),
+                        format!("kramdown attribute list `{}` follows no heading or paragraph; it was dropped", &file.text[ial.span.clone()]),
+                        "attach it to the line right below a heading or paragraph, or remove it",
+                    )
+                    .with_key("ial-dropped"),
+                ),
+            }
+        }
+        if !ial.unsupported.is_empty() {
+            diags.push(
+                Diagnostic::at(
+                    Rule::UnsupportedSyntax,
+                    file,
+                    ial.span.clone(),
+                    format!(
+                        "`{}` in kramdown attribute list `{}` is not supported; it was dropped",
+                        ial.unsupported.join(" "),
+                        &file.text[ial.span.clone()]
+                    ),
+                    "only `toc`, `.class`, `.no_toc` and `#id` are applied; use raw HTML for other attributes",
+                )
+                .with_key("ial-attribute"),
+            );
+        }
+    }
+
+    // Headings: text, ids, toc membership.
+    let mut headings = Vec::new();
+    let mut heading_at: Vec<(usize, usize)> = Vec::new(); // (start idx, end idx)
+    let mut i = 0;
+    while i < events.len() {
+        if let Event::Start(Tag::Heading { level, id, .. }) = &events[i].0 {
+            let start = i;
+            let mut text = String::new();
+            while i < events.len() && !matches!(events[i].0, Event::End(TagEnd::Heading(_))) {
+                if let Event::Text(t) | Event::Code(t) = &events[i].0 {
+                    text.push_str(t);
+                }
+                i += 1;
+            }
+            let ial = heading_attrs
+                .iter()
+                .find(|(s, _)| *s == start)
+                .map(|(_, ial)| *ial);
+            let explicit = id
+                .as_ref()
+                .map(|s| s.to_string())
+                .or_else(|| ial.and_then(|a| a.id.clone()));
+            let explicit_id = explicit.is_some();
+            let id = explicit.unwrap_or_else(|| slugger.unique(&text));
+            let range = events[start].1.clone();
+            let span = body_start + range.start..body_start + trim_end(work, range).end;
+            anchors.push(Anchor {
+                id: id.clone(),
+                span: span.clone(),
+                source: if explicit_id {
+                    AnchorSource::Explicit
+                } else {
+                    AnchorSource::Heading
+                },
+            });
+            headings.push(Heading {
+                level: heading_level(*level),
+                text: text.trim().to_string(),
+                id,
+                explicit_id,
+                span,
+                in_toc: !ial.is_some_and(|a| a.no_toc),
+            });
+            heading_at.push((start, i));
+        }
+        i += 1;
+    }
+
+    // Links, images, footnote anchors.
+    for (event, range) in &events {
+        match event {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                ..
+            }) if *link_type != LinkType::Email => {
+                links.push(Link {
+                    dest: dest_url.to_string(),
+                    span: dest_span(work, body_start, range.clone(), dest_url),
+                    kind: LinkKind::Markdown,
+                });
+            }
+            Event::Start(Tag::Image { dest_url, .. }) => links.push(Link {
+                dest: dest_url.to_string(),
+                span: dest_span(work, body_start, range.clone(), dest_url),
+                kind: LinkKind::Image,
+            }),
+            Event::Start(Tag::FootnoteDefinition(label)) => anchors.push(Anchor {
+                id: label.to_string(),
+                span: body_start + range.start..body_start + range.start,
+                source: AnchorSource::Footnote,
+            }),
+            _ => {}
+        }
+    }
+    links.sort_by_key(|l| l.span.start);
+    anchors.sort_by_key(|a| a.span.start);
+    for ial in &paragraph_attrs {
+        if let Some(id) = &ial.2.id {
+            anchors.push(Anchor {
+                id: id.clone(),
+                span: ial.2.span.clone(),
+                source: AnchorSource::Explicit,
+            });
+        }
+    }
+
+    let toc = headings
+        .iter()
+        .filter(|h| h.in_toc && (2..=4).contains(&h.level))
+        .map(|h| TocEntry {
+            level: h.level,
+            id: h.id.clone(),
+            title: h.text.clone(),
+        })
+        .collect();
+
+    // Render.
+    let mut out: Vec<Event<'_>> = Vec::with_capacity(events.len());
+    let mut skip_until = None;
+    let mut heading_iter = heading_at.iter().zip(headings.iter()).peekable();
+    let mut heading_close: Option<String> = None;
+    for (idx, (event, _)) in events.into_iter().enumerate() {
+        if let Some(end) = skip_until {
+            if idx <= end {
+                continue;
+            }
+            skip_until = None;
+        }
+        if let Some(&(_, end, ial)) = toc_lists.iter().find(|(s, _, _)| *s == idx) {
+            out.push(Event::Html(CowStr::from(toc_html(&headings, &ial.classes))));
+            skip_until = Some(end);
+            continue;
+        }
+        if let Some(&(&(start, end), h)) = heading_iter.peek() {
+            if idx == start {
+                let classes = heading_attrs
+                    .iter()
+                    .find(|(s, _)| *s == start)
+                    .map(|(_, ial)| ial.classes.clone())
+                    .unwrap_or_default();
+                let mut classes = classes;
+                if let Event::Start(Tag::Heading { classes: c, .. }) = &event {
+                    classes.extend(c.iter().map(|c| c.to_string()));
+                }
+                classes.retain(|c| c != "no_toc");
+                let mut open = format!("<h{} id=\"{}\"", h.level, escape_attr(&h.id));
+                if !classes.is_empty() {
+                    let _ = write!(open, " class=\"{}\"", escape_attr(&classes.join(" ")));
+                }
+                open.push('>');
+                out.push(Event::Html(CowStr::from(open)));
+                heading_close = Some(format!(
+                    " <a class=\"anchor\" href=\"#{}\" aria-label=\"Link to this section\">#</a></h{}>\n",
+                    escape_attr(&h.id),
+                    h.level
+                ));
+                continue;
+            }
+            if idx == end {
+                out.push(Event::Html(CowStr::from(
+                    heading_close.take().unwrap_or_default(),
+                )));
+                heading_iter.next();
+                continue;
+            }
+        }
+        if let Some(&(_, _, ial)) = paragraph_attrs
+            .iter()
+            .find(|(s, e, _)| *s == idx || *e == idx)
+        {
+            if matches!(event, Event::Start(Tag::Paragraph)) {
+                let mut open = String::from("<p");
+                if let Some(id) = &ial.id {
+                    let _ = write!(open, " id=\"{}\"", escape_attr(id));
+                }
+                if !ial.classes.is_empty() {
+                    let _ = write!(open, " class=\"{}\"", escape_attr(&ial.classes.join(" ")));
+                }
+                open.push('>');
+                out.push(Event::Html(CowStr::from(open)));
+                continue;
+            }
+            if matches!(event, Event::End(TagEnd::Paragraph)) {
+                out.push(Event::Html(CowStr::from("</p>\n")));
+                continue;
+            }
+        }
+        out.push(rebase_event(event, base_path));
+    }
+    let mut html = String::with_capacity(work.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, out.into_iter());
+
+    Markdown {
+        headings,
+        anchors,
+        links,
+        html,
+        toc,
+    }
+}
+
+/// Applies the base path to root-relative link and image targets and raw-HTML
+/// `href`/`src` values.
+fn rebase_event<'a>(event: Event<'a>, base_path: &str) -> Event<'a> {
+    if base_path.is_empty() {
+        return event;
+    }
+    match event {
+        Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) if is_root_relative(&dest_url) => Event::Start(Tag::Link {
+            link_type,
+            dest_url: CowStr::from(format!("{base_path}{dest_url}")),
+            title,
+            id,
+        }),
+        Event::Start(Tag::Image {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) if is_root_relative(&dest_url) => Event::Start(Tag::Image {
+            link_type,
+            dest_url: CowStr::from(format!("{base_path}{dest_url}")),
+            title,
+            id,
+        }),
+        Event::Html(html) if html.contains("=\"/") || html.contains("='/") => {
+            Event::Html(CowStr::from(rebase_html(&html, base_path)))
+        }
+        Event::InlineHtml(html) if html.contains("=\"/") || html.contains("='/") => {
+            Event::InlineHtml(CowStr::from(rebase_html(&html, base_path)))
+        }
+        other => other,
+    }
+}
+
+fn is_root_relative(dest: &str) -> bool {
+    dest.starts_with('/') && !dest.starts_with("//")
+}
+
+/// Prefixes `base_path` to root-relative `href`/`src` attribute values in raw HTML.
+fn rebase_html(html: &str, base_path: &str) -> String {
+    let mut out = String::with_capacity(html.len() + 32);
+    let mut last = 0;
+    for attr in html_scan::attributes(html) {
+        if matches!(attr.name.as_str(), "href" | "src") && is_root_relative(attr.value) {
+            out.push_str(&html[last..attr.span.start]);
+            out.push_str(base_path);
+            last = attr.span.start;
+        }
+    }
+    out.push_str(&html[last..]);
+    out
+}
+
+/// The `<nav class="toc">` that `{:toc}` stands for: headings not marked `no_toc`, nested.
+fn toc_html(headings: &[Heading], classes: &[String]) -> String {
+    let mut html = String::from("<nav class=\"toc");
+    for c in classes {
+        html.push(' ');
+        html.push_str(&escape_attr(c));
+    }
+    html.push_str("\">\n");
+    let mut stack: Vec<u8> = Vec::new();
+    for h in headings.iter().filter(|h| h.in_toc && h.level >= 2) {
+        while stack.last().is_some_and(|&l| l > h.level) {
+            html.push_str("</li>\n</ul>\n");
+            stack.pop();
+        }
+        if stack.last() == Some(&h.level) {
+            html.push_str("</li>\n");
+        } else {
+            html.push_str("<ul>\n");
+            stack.push(h.level);
+        }
+        let _ = write!(
+            html,
+            "<li><a href=\"#{}\">{}</a>",
+            escape_attr(&h.id),
+            escape_text(&h.text)
+        );
+    }
+    while stack.pop().is_some() {
+        html.push_str("</li>\n</ul>\n");
+    }
+    html.push_str("</nav>\n");
+    html
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum BlockKind {
+    Heading,
+    Paragraph,
+    List,
+    Other,
+}
+
+#[derive(Debug, Clone)]
+struct Block {
+    start: usize,
+    end: usize,
+    range: Range<usize>,
+    kind: BlockKind,
+    depth: usize,
+}
+
+/// Block-level elements with their start/end event indices and source ranges.
+fn blocks(events: &[(Event<'_>, Range<usize>)]) -> Vec<Block> {
+    let mut out = Vec::new();
+    let mut stack: Vec<(usize, BlockKind)> = Vec::new();
+    for (i, (event, _)) in events.iter().enumerate() {
+        match event {
+            Event::Start(tag) => {
+                let kind = match tag {
+                    Tag::Heading { .. } => BlockKind::Heading,
+                    Tag::Paragraph => BlockKind::Paragraph,
+                    Tag::List(_) => BlockKind::List,
+                    Tag::BlockQuote(_)
+                    | Tag::CodeBlock(_)
+                    | Tag::HtmlBlock
+                    | Tag::Table(_)
+                    | Tag::Item
+                    | Tag::FootnoteDefinition(_) => BlockKind::Other,
+                    _ => continue,
+                };
+                stack.push((i, kind));
+            }
+            Event::End(end) => {
+                let is_block = matches!(
+                    end,
+                    TagEnd::Heading(_)
+                        | TagEnd::Paragraph
+                        | TagEnd::List(_)
+                        | TagEnd::BlockQuote(_)
+                        | TagEnd::CodeBlock
+                        | TagEnd::HtmlBlock
+                        | TagEnd::Table
+                        | TagEnd::Item
+                        | TagEnd::FootnoteDefinition
+                );
+                if is_block && let Some((start, kind)) = stack.pop() {
+                    out.push(Block {
+                        start,
+                        end: i,
+                        range: events[start].1.clone(),
+                        kind,
+                        depth: stack.len(),
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Copies `body` with ERB tags and attribute-list lines (outside code) replaced by
+/// spaces, recording the attribute lists and warning about the ERB tags.
+fn blank_unsupported(
+    file: &SourceFile,
+    body_start: usize,
+    ials: &mut Vec<Ial>,
+    diags: &mut Vec<Diagnostic>,
+) -> String {
+    let body = &file.text[body_start..];
+    let code: Vec<Range<usize>> = Parser::new_ext(body, options())
+        .into_offset_iter()
+        .filter_map(|(e, r)| match e {
+            Event::Start(Tag::CodeBlock(_)) | Event::Code(_) => Some(r),
+            _ => None,
+        })
+        .collect();
+    let in_code = |at: usize| code.iter().any(|r| r.contains(&at));
+    let mut bytes = body.as_bytes().to_vec();
+    let mut blank = |range: Range<usize>| {
+        for b in &mut bytes[range] {
+            if *b != b'\n' && *b != b'\r' {
+                *b = b' ';
+            }
+        }
+    };
+
+    let mut from = 0;
+    while let Some(rel) = body[from..].find("<%") {
+        let start = from + rel;
+        let end = body[start..]
+            .find("%>")
+            .map_or(body.len(), |e| start + e + 2);
+        from = end;
+        if in_code(start) {
+            continue;
+        }
+        let tag = &body[start..end];
+        let (message, help) = erb_advice(tag);
+        diags.push(
+            Diagnostic::at(
+                Rule::UnsupportedSyntax,
+                file,
+                body_start + start..body_start + end,
+                message,
+                help,
+            )
+            .with_key(format!(
+                "erb:{}",
+                tag.split_whitespace().collect::<Vec<_>>().join(" ")
+            )),
+        );
+        blank(start..end);
+    }
+
+    let mut at = 0;
+    for line in body.split_inclusive('\n') {
+        let trimmed = line.trim();
+        if trimmed.starts_with("{:") && trimmed.ends_with('}') && !in_code(at) {
+            let lead = line.len() - line.trim_start().len();
+            let span = body_start + at + lead..body_start + at + lead + trimmed.len();
+            ials.push(parse_ial(&trimmed[2..trimmed.len() - 1], span, at));
+            blank(at..at + line.len());
+        }
+        at += line.len();
+    }
+    // Only ASCII bytes were replaced by ASCII spaces, and multi-byte chars either kept
+    // whole or replaced byte by byte: still UTF-8.
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+fn erb_advice(tag: &str) -> (String, String) {
+    let short: String = tag.chars().take(80).collect();
+    if tag.contains("job_families(") {
+        (
+            format!("ERB tag `{short}` is not supported; it was left out of the page"),
+            "remove it: the theme lists the folder's job families on this page already".to_string(),
+        )
+    } else if tag.contains("partial") {
+        (
+            format!("ERB partial `{short}` is not supported; its text is missing from the page"),
+            "paste the partial's text into this page".to_string(),
+        )
+    } else {
+        (
+            format!("ERB tag `{short}` is not supported; it was left out of the page"),
+            "replace it with the text it stood for".to_string(),
+        )
+    }
+}
+
+fn parse_ial(inner: &str, span: Range<usize>, at: usize) -> Ial {
+    let mut ial = Ial {
+        span,
+        at,
+        toc: false,
+        no_toc: false,
+        id: None,
+        classes: Vec::new(),
+        unsupported: Vec::new(),
+    };
+    for token in inner.split_whitespace() {
+        if token == "toc" {
+            ial.toc = true;
+        } else if let Some(class) = token.strip_prefix('.') {
+            if class == "no_toc" {
+                ial.no_toc = true;
+            }
+            ial.classes.push(class.to_string());
+        } else if let Some(id) = token.strip_prefix('#') {
+            ial.id = Some(id.to_string());
+        } else {
+            ial.unsupported.push(token.to_string());
+        }
+    }
+    ial
+}
+
+/// The span of `dest` within the link at `range` (body-relative), as a file span.
+fn dest_span(work: &str, body_start: usize, range: Range<usize>, dest: &str) -> Range<usize> {
+    let range = trim_end(work, range);
+    let text = &work[range.clone()];
+    match (!dest.is_empty()).then(|| text.rfind(dest)).flatten() {
+        Some(i) => body_start + range.start + i..body_start + range.start + i + dest.len(),
+        None => body_start + range.start..body_start + range.end,
+    }
+}
+
+fn trim_end(work: &str, range: Range<usize>) -> Range<usize> {
+    let text = &work[range.clone()];
+    range.start..range.start + text.trim_end().len()
+}
+
+fn heading_level(level: HeadingLevel) -> u8 {
+    match level {
+        HeadingLevel::H1 => 1,
+        HeadingLevel::H2 => 2,
+        HeadingLevel::H3 => 3,
+        HeadingLevel::H4 => 4,
+        HeadingLevel::H5 => 5,
+        HeadingLevel::H6 => 6,
+    }
+}
+
+/// Escapes text for an HTML attribute value in double quotes.
+pub fn escape_attr(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    pulldown_cmark_escape::escape_html(&mut out, s).ok();
+    out
+}
+
+fn escape_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    pulldown_cmark_escape::escape_html_body_text(&mut out, s).ok();
+    out
+}
+
+/// All ids on a page, for fragment lookups.
+pub fn anchor_set(anchors: &[Anchor]) -> HashSet<&str> {
+    anchors.iter().map(|a| a.id.as_str()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(body: &str, base_path: &str) -> (Markdown, Vec<Diagnostic>) {
+        let file = SourceFile::new(
+            "content/p.md".into(),
+            "p.md".into(),
+            "p.md".into(),
+            body.into(),
+        );
+        let mut diags = Vec::new();
+        let md = parse_body(&file, 0, base_path, &mut diags);
+        (md, diags)
+    }
+
+    #[test]
+    fn headings_get_unique_slugs_and_anchor_links() {
+        let (md, d) = parse(
+            "## Levels\n### Senior X\n#### Requirements\n### Staff X\n#### Requirements\n",
+            "",
+        );
+        assert!(d.is_empty());
+        let ids: Vec<_> = md.headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            [
+                "levels",
+                "senior-x",
+                "requirements",
+                "staff-x",
+                "requirements-1"
+            ]
+        );
+        assert!(
+            md.html
+                .contains("<h3 id=\"senior-x\">Senior X <a class=\"anchor\" href=\"#senior-x\""),
+            "{}",
+            md.html
+        );
+        assert_eq!(md.toc.len(), 5);
+    }
+
+    #[test]
+    fn explicit_ids_from_attributes_and_raw_html() {
+        let (md, _) = parse(
+            "## Grade {#job-grade}\n\n<a id=\"requirements\"></a>\n\n## Requirements\n\n<a name=\"Gitaly\">x</a>\n",
+            "",
+        );
+        let ids: Vec<_> = md.anchors.iter().map(|a| a.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            ["job-grade", "requirements", "requirements-1", "Gitaly"]
+        );
+        assert!(md.headings[0].explicit_id);
+    }
+
+    #[test]
+    fn links_have_spans_pointing_at_the_destination() {
+        let text =
+            "See [a](/job-families/x/) and [b][ref] and <a href=\"#y\">c</a>.\n\n[ref]: ../z/\n";
+        let (md, _) = parse(text, "");
+        let got: Vec<_> = md
+            .links
+            .iter()
+            .map(|l| (l.dest.as_str(), &text[l.span.clone()]))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("/job-families/x/", "/job-families/x/"),
+                ("../z/", "[b][ref]"),
+                ("#y", "#y")
+            ]
+        );
+    }
+
+    #[test]
+    fn base_path_is_applied_once_to_root_relative_targets() {
+        let (md, _) = parse(
+            "[a](/x/) [b](https://e.com/) [c](#d) ![i](/img.png)\n\n<a href=\"/y/\">y</a>\n",
+            "/handbook",
+        );
+        assert!(md.html.contains("href=\"/handbook/x/\""));
+        assert!(md.html.contains("href=\"https://e.com/\""));
+        assert!(md.html.contains("href=\"#d\""));
+        assert!(md.html.contains("src=\"/handbook/img.png\""));
+        assert!(md.html.contains("href=\"/handbook/y/\""), "{}", md.html);
+    }
+
+    #[test]
+    fn erb_is_dropped_with_a_warning() {
+        let (md, d) = parse(
+            "## Roles\n\n<%= job_families('product') %>\n\nText <%= roleName %> here.\n\n`<%= in code %>`\n",
+            "",
+        );
+        assert!(
+            !md.html.contains("<%"),
+            "{}",
+            md.html.replace("<code>&lt;%", "")
+        );
+        assert!(md.html.contains("&lt;%= in code %&gt;"));
+        assert_eq!(d.len(), 2);
+        assert!(d.iter().all(|d| d.rule == Rule::UnsupportedSyntax));
+        assert_eq!((d[0].line, d[0].column), (3, 1));
+    }
+
+    #[test]
+    fn kramdown_toc_and_no_toc() {
+        let text = "## On this page\n{:.no_toc .hidden-md}\n\n- TOC\n{:toc .hidden-md}\n\n## Levels\n### Senior\n";
+        let (md, d) = parse(text, "");
+        assert!(d.is_empty(), "{d:?}");
+        assert!(!md.html.contains("{:"));
+        assert!(
+            md.html.contains("<nav class=\"toc hidden-md\">"),
+            "{}",
+            md.html
+        );
+        assert!(md.html.contains("<a href=\"#senior\">Senior</a>"));
+        assert!(!md.html.contains("<li>TOC"));
+        assert!(!md.headings[0].in_toc);
+        assert!(
+            md.html
+                .contains("<h2 id=\"on-this-page\" class=\"hidden-md\">"),
+            "{}",
+            md.html
+        );
+        assert_eq!(md.toc.len(), 2);
+    }
+
+    #[test]
+    fn paragraph_classes_applied_and_unknown_attributes_reported() {
+        let (md, d) = parse(
+            "Note text.\n{: .alert .alert-info}\n\nOther.\n{: target=\"_blank\"}\n",
+            "",
+        );
+        assert!(
+            md.html.contains("<p class=\"alert alert-info\">Note text."),
+            "{}",
+            md.html
+        );
+        assert_eq!(d.len(), 1);
+        assert!(d[0].message.contains("target=\"_blank\""));
+    }
+}

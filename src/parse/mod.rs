@@ -1,0 +1,145 @@
+//! Parse: turn each discovered page into a [`ParsedPage`], in parallel (rayon), pure per
+//! file. Reading is part of this stage so a file that is not UTF-8 or cannot be read
+//! becomes an `encoding` diagnostic for that page alone; the others go on.
+
+pub mod front_matter;
+pub mod html_scan;
+pub mod markdown;
+
+use rayon::prelude::*;
+
+use crate::diagnostic::{Diagnostic, Rule};
+use crate::discover::FoundFile;
+use crate::source::SourceFile;
+
+pub use front_matter::FrontMatter;
+pub use markdown::{Anchor, AnchorSource, Heading, Link, LinkKind, Markdown, TocEntry};
+
+/// One page after parsing.
+#[derive(Debug, Clone)]
+pub struct ParsedPage {
+    /// The file and its text.
+    pub source: SourceFile,
+    /// Its front matter (empty when missing or unreadable).
+    pub front_matter: FrontMatter,
+    /// Byte offset in the file where the Markdown body starts.
+    pub body_start: usize,
+    /// Headings, anchors, links and rendered HTML of the body.
+    pub markdown: Markdown,
+}
+
+/// The outcome of parsing every page.
+#[derive(Debug, Default)]
+pub struct Parsed {
+    /// Pages that could be read, in the order given.
+    pub pages: Vec<ParsedPage>,
+    /// Findings made while reading and parsing.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Reads and parses `files` in parallel; `base_path` is applied to root-relative links in
+/// the rendered HTML. `content_prefix` is the site-root-relative path of `content/`
+/// (normally `content`), used for diagnostic paths.
+pub fn parse_all(files: &[FoundFile], content_prefix: &str, base_path: &str) -> Parsed {
+    let results: Vec<(Option<ParsedPage>, Vec<Diagnostic>)> = files
+        .par_iter()
+        .map(|f| {
+            let path = format!("{content_prefix}/{}", f.rel_path);
+            match std::fs::read(&f.disk_path) {
+                Ok(bytes) => match decode(&path, bytes) {
+                    Ok(text) => {
+                        let file =
+                            SourceFile::new(path, f.rel_path.clone(), f.disk_path.clone(), text);
+                        let mut diags = Vec::new();
+                        let page = parse_page(file, base_path, &mut diags);
+                        (Some(page), diags)
+                    }
+                    Err(d) => (None, vec![*d]),
+                },
+                Err(e) => (
+                    None,
+                    vec![
+                        Diagnostic::in_file(
+                            Rule::Encoding,
+                            &path,
+                            1,
+                            1,
+                            format!("cannot read the file: {e}"),
+                            "check the file's permissions; the page was skipped",
+                        )
+                        .with_key("unreadable"),
+                    ],
+                ),
+            }
+        })
+        .collect();
+    let mut parsed = Parsed::default();
+    for (page, diags) in results {
+        parsed.pages.extend(page);
+        parsed.diagnostics.extend(diags);
+    }
+    parsed
+}
+
+/// Parses one page that has been read.
+pub fn parse_page(file: SourceFile, base_path: &str, diags: &mut Vec<Diagnostic>) -> ParsedPage {
+    let split = front_matter::split(&file, diags);
+    let markdown = markdown::parse_body(&file, split.body_start, base_path, diags);
+    ParsedPage {
+        front_matter: split.front_matter,
+        body_start: split.body_start,
+        markdown,
+        source: file,
+    }
+}
+
+/// UTF-8 text of a file (a leading byte-order mark removed), or an `encoding` error at
+/// the line and column of the first invalid byte.
+pub fn decode(path: &str, bytes: Vec<u8>) -> Result<String, Box<Diagnostic>> {
+    match String::from_utf8(bytes) {
+        Ok(mut text) => {
+            if text.starts_with('\u{feff}') {
+                text.drain(..3);
+            }
+            Ok(text)
+        }
+        Err(e) => {
+            let valid_up_to = e.utf8_error().valid_up_to();
+            let bytes = e.into_bytes();
+            let before = String::from_utf8_lossy(&bytes[..valid_up_to]);
+            let line = before.matches('\n').count() + 1;
+            let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            Err(Box::new(
+                Diagnostic::in_file(
+                    Rule::Encoding,
+                    path,
+                    line,
+                    column,
+                    format!(
+                        "the file is not UTF-8: byte 0x{:02X} at offset {valid_up_to} is invalid",
+                        bytes[valid_up_to]
+                    ),
+                    "re-save the file as UTF-8; the page was skipped",
+                )
+                .with_key("not-utf8"),
+            ))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invalid_utf8_is_located() {
+        let d = decode("content/x.md", b"---\ntitle: caf\xe9\n---\n".to_vec()).unwrap_err();
+        assert_eq!((d.line, d.column), (2, 11));
+        assert!(d.message.contains("0xE9"));
+    }
+
+    #[test]
+    fn bom_is_removed() {
+        assert_eq!(decode("x", b"\xef\xbb\xbf---\n".to_vec()).unwrap(), "---\n");
+    }
+}

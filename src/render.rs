@@ -1,0 +1,577 @@
+//! Render: the site through Tera templates into a list of output files.
+//!
+//! The default theme (`themes/default/` in this repository) is embedded in the binary;
+//! a site's `themes/<theme>/templates/*.html` replaces it file by file, and
+//! `themes/<theme>/static/` and `static/` are copied to the output root (later wins).
+//! Contexts are typed structs (documented in the README); every value from front matter
+//! is HTML-escaped by Tera's autoescaping; only `page.content` (our Markdown HTML) and
+//! `live_reload` are inserted raw. Pages render in parallel.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::Tera;
+
+use crate::error::{Error, Result};
+use crate::model::{Page, Section, Site};
+use crate::parse::TocEntry;
+use crate::write::{Contents, OutputFile};
+
+/// The built-in theme: (template name, source).
+const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
+    (
+        "base.html",
+        include_str!("../themes/default/templates/base.html"),
+    ),
+    (
+        "page.html",
+        include_str!("../themes/default/templates/page.html"),
+    ),
+    (
+        "section.html",
+        include_str!("../themes/default/templates/section.html"),
+    ),
+    (
+        "index.html",
+        include_str!("../themes/default/templates/index.html"),
+    ),
+    (
+        "404.html",
+        include_str!("../themes/default/templates/404.html"),
+    ),
+];
+
+/// The built-in theme's static files: (output path, bytes).
+const BUILTIN_STATIC: &[(&str, &[u8])] = &[(
+    "style.css",
+    include_bytes!("../themes/default/static/style.css"),
+)];
+
+/// Loaded templates plus the static files that go with them.
+pub struct Theme {
+    tera: Tera,
+    /// Static files by output path (theme's, then the site's `static/`).
+    static_files: BTreeMap<String, Contents>,
+}
+
+impl std::fmt::Debug for Theme {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Theme")
+            .field("static_files", &self.static_files.len())
+            .finish()
+    }
+}
+
+/// Escapes `& < > " '` — everything HTML needs, leaving `/` readable in URLs.
+fn escape_html(input: &str) -> String {
+    let mut out = String::with_capacity(input.len());
+    for c in input.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#x27;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+impl Theme {
+    /// Loads the built-in theme, then the site's overrides from
+    /// `<root>/themes/<name>/templates/*.html` and static files.
+    ///
+    /// Errors: [`Error::Template`] naming the file when a template does not parse;
+    /// [`Error::Usage`] when a theme other than `default` is configured but missing;
+    /// [`Error::Io`] when an override cannot be read.
+    pub fn load(root: &Path, name: &str) -> Result<Theme> {
+        let theme_dir = root.join("themes").join(name);
+        if name != "default" && !theme_dir.is_dir() {
+            return Err(Error::Usage(format!(
+                "theme `{name}` not found: no directory `{}`",
+                theme_dir.display()
+            )));
+        }
+        let mut sources: BTreeMap<String, (String, String)> = BUILTIN_TEMPLATES
+            .iter()
+            .map(|(n, s)| {
+                (
+                    n.to_string(),
+                    (s.to_string(), format!("built-in theme {n}")),
+                )
+            })
+            .collect();
+        let templates_dir = theme_dir.join("templates");
+        if templates_dir.is_dir() {
+            let entries = std::fs::read_dir(&templates_dir)
+                .map_err(|e| Error::io("cannot list", &templates_dir, e))?;
+            for entry in entries {
+                let entry = entry.map_err(|e| Error::io("cannot list", &templates_dir, e))?;
+                let path = entry.path();
+                let Some(file_name) = path.file_name().and_then(|n| n.to_str()) else {
+                    continue;
+                };
+                if !file_name.ends_with(".html") || !path.is_file() {
+                    continue;
+                }
+                let text = std::fs::read_to_string(&path)
+                    .map_err(|e| Error::io("cannot read template", &path, e))?;
+                sources.insert(file_name.to_string(), (text, path.display().to_string()));
+            }
+        }
+        let mut tera = Tera::default();
+        tera.set_escape_fn(escape_html);
+        tera.autoescape_on(vec![".html", ".xml"]);
+        let raw: Vec<(&str, &str)> = sources
+            .iter()
+            .map(|(n, (s, _))| (n.as_str(), s.as_str()))
+            .collect();
+        if let Err(e) = tera.add_raw_templates(raw) {
+            let message = chain(&e);
+            let culprit = sources
+                .iter()
+                .find(|(n, _)| message.contains(&format!("'{n}'")))
+                .map_or_else(|| "theme".to_string(), |(_, (_, origin))| origin.clone());
+            return Err(Error::Template {
+                template: culprit,
+                message,
+            });
+        }
+
+        let mut static_files: BTreeMap<String, Contents> = BUILTIN_STATIC
+            .iter()
+            .map(|(p, b)| (p.to_string(), Contents::Bytes(b.to_vec())))
+            .collect();
+        for dir in [theme_dir.join("static"), root.join("static")] {
+            collect_static(&dir, &mut static_files)?;
+        }
+        Ok(Theme { tera, static_files })
+    }
+
+    fn render<T: Serialize>(&self, template: &str, ctx: &T) -> Result<String> {
+        let context = tera::Context::from_serialize(ctx).map_err(|e| Error::Template {
+            template: template.to_string(),
+            message: chain(&e),
+        })?;
+        self.tera
+            .render(template, &context)
+            .map_err(|e| Error::Template {
+                template: template.to_string(),
+                message: chain(&e),
+            })
+    }
+}
+
+fn collect_static(dir: &Path, out: &mut BTreeMap<String, Contents>) -> Result<()> {
+    if !dir.is_dir() {
+        return Ok(());
+    }
+    for entry in walkdir::WalkDir::new(dir)
+        .follow_links(false)
+        .sort_by_file_name()
+    {
+        let entry = entry.map_err(|e| {
+            let path = e.path().unwrap_or(dir).to_path_buf();
+            Error::io(
+                "cannot list",
+                path,
+                e.into_io_error()
+                    .unwrap_or_else(|| std::io::Error::other("walk failed")),
+            )
+        })?;
+        if !entry.file_type().is_file()
+            || crate::discover::is_skipped_name(&entry.file_name().to_string_lossy())
+        {
+            continue;
+        }
+        if let Ok(rel) = entry.path().strip_prefix(dir) {
+            let rel = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
+            out.insert(rel, Contents::Copy(entry.path().to_path_buf()));
+        }
+    }
+    Ok(())
+}
+
+/// Tera's error and its causes, on one line.
+fn chain(e: &dyn std::error::Error) -> String {
+    let mut parts = vec![e.to_string()];
+    let mut cur = e.source();
+    while let Some(s) = cur {
+        parts.push(s.to_string());
+        cur = s.source();
+    }
+    parts.join(": ")
+}
+
+#[derive(Serialize)]
+struct SiteContext<'a> {
+    title: &'a str,
+    root_url: String,
+}
+
+#[derive(Serialize)]
+struct Crumb {
+    title: String,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct PageContext<'a> {
+    title: &'a str,
+    description: Option<&'a str>,
+    url: String,
+    content: &'a str,
+    toc: &'a [TocEntry],
+    source_path: &'a str,
+    layout: Option<&'a str>,
+    extra: &'a serde_json::Map<String, serde_json::Value>,
+}
+
+#[derive(Serialize)]
+struct PageLink<'a> {
+    title: &'a str,
+    url: String,
+    description: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct SubsectionContext<'a> {
+    title: &'a str,
+    url: String,
+    page_count: usize,
+}
+
+#[derive(Serialize)]
+struct SectionContext<'a> {
+    title: &'a str,
+    url: String,
+    pages: Vec<PageLink<'a>>,
+    subsections: Vec<SubsectionContext<'a>>,
+}
+
+#[derive(Serialize)]
+struct TreeEntry<'a> {
+    title: &'a str,
+    url: String,
+    page_count: usize,
+    subsections: Vec<SubsectionContext<'a>>,
+}
+
+#[derive(Serialize)]
+struct PageTemplate<'a> {
+    site: &'a SiteContext<'a>,
+    breadcrumbs: Vec<Crumb>,
+    live_reload: &'a str,
+    page: PageContext<'a>,
+    section: Option<SectionContext<'a>>,
+}
+
+#[derive(Serialize)]
+struct SectionTemplate<'a> {
+    site: &'a SiteContext<'a>,
+    breadcrumbs: Vec<Crumb>,
+    live_reload: &'a str,
+    section: SectionContext<'a>,
+}
+
+#[derive(Serialize)]
+struct IndexTemplate<'a> {
+    site: &'a SiteContext<'a>,
+    breadcrumbs: Vec<Crumb>,
+    live_reload: &'a str,
+    page: Option<PageContext<'a>>,
+    section: SectionContext<'a>,
+    tree: Vec<TreeEntry<'a>>,
+}
+
+#[derive(Serialize)]
+struct PlainTemplate<'a> {
+    site: &'a SiteContext<'a>,
+    breadcrumbs: Vec<Crumb>,
+    live_reload: &'a str,
+}
+
+struct Renderer<'a> {
+    site: &'a Site,
+    theme: &'a Theme,
+    ctx: SiteContext<'a>,
+    live_reload: &'a str,
+}
+
+impl<'a> Renderer<'a> {
+    fn url(&self, path: &str) -> String {
+        format!("{}{}", self.site.base_path, path)
+    }
+
+    fn crumbs(&self, url: &str) -> Vec<Crumb> {
+        self.site
+            .ancestors(url)
+            .into_iter()
+            .map(|s| Crumb {
+                title: s.title.clone(),
+                url: self.url(&s.url),
+            })
+            .collect()
+    }
+
+    fn page(&self, p: &'a Page) -> PageContext<'a> {
+        let fm = &p.parsed.front_matter;
+        PageContext {
+            title: &p.title,
+            description: fm.description.as_deref(),
+            url: self.url(&p.url),
+            content: &p.parsed.markdown.html,
+            toc: &p.parsed.markdown.toc,
+            source_path: &p.parsed.source.path,
+            layout: fm.layout.as_deref(),
+            extra: &fm.data,
+        }
+    }
+
+    fn subsection(&self, url: &str) -> Option<SubsectionContext<'a>> {
+        let s: &'a Section = self.site.sections.get(url)?;
+        Some(SubsectionContext {
+            title: &s.title,
+            url: self.url(&s.url),
+            page_count: s.page_count,
+        })
+    }
+
+    fn section(&self, s: &'a Section) -> SectionContext<'a> {
+        SectionContext {
+            title: &s.title,
+            url: self.url(&s.url),
+            pages: s
+                .pages
+                .iter()
+                .map(|&i| {
+                    let p = &self.site.pages[i];
+                    PageLink {
+                        title: &p.title,
+                        url: self.url(&p.url),
+                        description: p.parsed.front_matter.description.as_deref(),
+                    }
+                })
+                .collect(),
+            subsections: s
+                .subsections
+                .iter()
+                .filter_map(|u| self.subsection(u))
+                .collect(),
+        }
+    }
+
+    fn render_page(&self, p: &'a Page) -> Result<OutputFile> {
+        if p.url == "/" {
+            return self.render_home();
+        }
+        let html = self.theme.render(
+            "page.html",
+            &PageTemplate {
+                site: &self.ctx,
+                breadcrumbs: self.crumbs(&p.url),
+                live_reload: self.live_reload,
+                page: self.page(p),
+                section: self.site.sections.get(&p.url).map(|s| self.section(s)),
+            },
+        )?;
+        Ok(OutputFile::bytes(&p.output_path, html.into_bytes()))
+    }
+
+    fn render_section(&self, s: &'a Section) -> Result<OutputFile> {
+        let html = self.theme.render(
+            "section.html",
+            &SectionTemplate {
+                site: &self.ctx,
+                breadcrumbs: self.crumbs(&s.url),
+                live_reload: self.live_reload,
+                section: self.section(s),
+            },
+        )?;
+        Ok(OutputFile::bytes(
+            &crate::model::permalink::output_path(&s.url),
+            html.into_bytes(),
+        ))
+    }
+
+    fn render_home(&self) -> Result<OutputFile> {
+        let root = &self.site.sections["/"];
+        let tree = root
+            .subsections
+            .iter()
+            .filter_map(|u| self.site.sections.get(u))
+            .map(|s| TreeEntry {
+                title: &s.title,
+                url: self.url(&s.url),
+                page_count: s.page_count,
+                subsections: s
+                    .subsections
+                    .iter()
+                    .filter_map(|u| self.subsection(u))
+                    .collect(),
+            })
+            .collect();
+        let html = self.theme.render(
+            "index.html",
+            &IndexTemplate {
+                site: &self.ctx,
+                breadcrumbs: Vec::new(),
+                live_reload: self.live_reload,
+                page: root.index_page.map(|i| self.page(&self.site.pages[i])),
+                section: self.section(root),
+                tree,
+            },
+        )?;
+        Ok(OutputFile::bytes("index.html", html.into_bytes()))
+    }
+
+    fn render_plain(&self, template: &str, output: &str) -> Result<OutputFile> {
+        let html = self.theme.render(
+            template,
+            &PlainTemplate {
+                site: &self.ctx,
+                breadcrumbs: Vec::new(),
+                live_reload: self.live_reload,
+            },
+        )?;
+        Ok(OutputFile::bytes(output, html.into_bytes()))
+    }
+}
+
+/// Renders every page, folder index, the home page, `404.html` and `sitemap.xml`, and
+/// lists assets and static files to copy. `live_reload` is inserted before `</body>`
+/// (empty for `build`). Sorted by output path.
+///
+/// Errors: [`Error::Template`] naming the template when one fails to render.
+pub fn render_site(site: &Site, theme: &Theme, live_reload: &str) -> Result<Vec<OutputFile>> {
+    let r = Renderer {
+        site,
+        theme,
+        ctx: SiteContext {
+            title: &site.config.title,
+            root_url: format!("{}/", site.base_path),
+        },
+        live_reload,
+    };
+    let mut files: BTreeMap<String, OutputFile> = BTreeMap::new();
+    for (path, contents) in &theme.static_files {
+        files.insert(
+            path.clone(),
+            OutputFile {
+                path: path.clone(),
+                contents: contents.clone(),
+            },
+        );
+    }
+    for a in &site.assets {
+        files.insert(
+            a.output_path.clone(),
+            OutputFile {
+                path: a.output_path.clone(),
+                contents: Contents::Copy(a.disk_path.clone()),
+            },
+        );
+    }
+    let pages: Vec<Result<OutputFile>> = site.pages.par_iter().map(|p| r.render_page(p)).collect();
+    let generated: Vec<&Section> = site
+        .sections
+        .values()
+        .filter(|s| s.index_page.is_none())
+        .collect();
+    let sections: Vec<Result<OutputFile>> = generated
+        .par_iter()
+        .map(|s| {
+            if s.url == "/" {
+                r.render_home()
+            } else {
+                r.render_section(s)
+            }
+        })
+        .collect();
+    for f in pages.into_iter().chain(sections) {
+        let f = f?;
+        files.insert(f.path.clone(), f);
+    }
+    let not_found = r.render_plain("404.html", "404.html")?;
+    files.insert(not_found.path.clone(), not_found);
+    let sitemap = sitemap(site);
+    files.insert(
+        "sitemap.xml".to_string(),
+        OutputFile::bytes("sitemap.xml", sitemap.into_bytes()),
+    );
+    Ok(files.into_values().collect())
+}
+
+/// `sitemap.xml` listing every page and folder index, sorted, with `base_url` prefixed
+/// (absolute when `base_url` is).
+fn sitemap(site: &Site) -> String {
+    let base = site.config.base_url.trim_end_matches('/');
+    let base = if crate::config::split_url(base).is_some() {
+        base.to_string()
+    } else {
+        site.base_path.clone()
+    };
+    let mut urls: Vec<&str> = site.pages.iter().map(|p| p.url.as_str()).collect();
+    urls.extend(
+        site.sections
+            .values()
+            .filter(|s| s.index_page.is_none())
+            .map(|s| s.url.as_str()),
+    );
+    urls.sort_unstable();
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    for u in urls {
+        xml.push_str("  <url><loc>");
+        xml.push_str(&escape_html(&format!("{base}{u}")));
+        xml.push_str("</loc></url>\n");
+    }
+    xml.push_str("</urlset>\n");
+    xml
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaping_keeps_slashes() {
+        assert_eq!(
+            escape_html("<script>\"x\" & 'y' /a/"),
+            "&lt;script&gt;&quot;x&quot; &amp; &#x27;y&#x27; /a/"
+        );
+    }
+
+    #[test]
+    fn builtin_theme_parses() {
+        let dir = tempfile::tempdir().unwrap();
+        Theme::load(dir.path(), "default").unwrap();
+    }
+
+    #[test]
+    fn broken_override_names_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let t = dir.path().join("themes/default/templates");
+        std::fs::create_dir_all(&t).unwrap();
+        std::fs::write(
+            t.join("page.html"),
+            "{% extends \"base.html\" %}{% block content %}{{ page.title ",
+        )
+        .unwrap();
+        let err = Theme::load(dir.path(), "default").unwrap_err();
+        match err {
+            Error::Template { template, .. } => {
+                assert!(template.ends_with("page.html"), "{template}")
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+}

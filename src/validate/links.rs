@@ -1,0 +1,418 @@
+//! Links and anchors: classify each link as written, resolve it against the [`Site`]
+//! as a browser and a static server would, and check its `#fragment` against the ids the
+//! target page is rendered with.
+//!
+//! - `#x` and `` (empty) fragments on the same page; `#` and `#top` are always fine.
+//! - Root-relative (`/a/b/`), relative (`../b/`, resolved against the page's URL as a
+//!   browser does) and absolute links to the site's own hosts (`base_url`'s host and
+//!   `[links] internal_hosts`) are internal. Paths and fragments are percent-decoded;
+//!   fragments then match ids exactly (ids are case-sensitive in browsers).
+//! - Internal paths in the site's own tree must resolve (`broken-link`); paths outside it
+//!   are checked against `[links] known_paths` when configured (`unknown-path`), and
+//!   counted as unchecked otherwise.
+
+use std::collections::HashSet;
+
+use percent_encoding::percent_decode_str;
+
+use crate::diagnostic::{Diagnostic, Rule};
+use crate::model::{Page, Site, Target};
+use crate::parse::{Anchor, Link};
+use crate::slug::slugify;
+
+/// What a link's destination means, before looking anything up.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LinkTarget {
+    /// `#fragment` on the page itself (decoded).
+    SamePage {
+        /// The decoded fragment, without `#`.
+        fragment: String,
+    },
+    /// A path served by the site's own host.
+    Internal {
+        /// Decoded URL path, starting with `/`, without query or fragment.
+        path: String,
+        /// Decoded fragment, if any (without `#`).
+        fragment: Option<String>,
+    },
+    /// An `http(s)` link to another host.
+    External,
+    /// `mailto:`, `tel:` and other schemes; empty destinations.
+    Other,
+}
+
+/// Classifies `dest`, written on the page served at `page_url`.
+/// `base_host` is the base URL's host: absolute links to it have `base_path` stripped.
+pub fn classify(
+    dest: &str,
+    page_url: &str,
+    internal_hosts: &HashSet<String>,
+    base_host: Option<&str>,
+    base_path: &str,
+) -> LinkTarget {
+    let dest = dest.trim();
+    if dest.is_empty() {
+        return LinkTarget::Other;
+    }
+    if let Some(fragment) = dest.strip_prefix('#') {
+        return LinkTarget::SamePage {
+            fragment: decode(fragment),
+        };
+    }
+    let absolute = if let Some(rest) = dest.strip_prefix("//") {
+        Some(format!("https://{rest}"))
+    } else if has_scheme(dest) {
+        let lower = dest.to_ascii_lowercase();
+        if !(lower.starts_with("http://") || lower.starts_with("https://")) {
+            return LinkTarget::Other;
+        }
+        Some(dest.to_string())
+    } else {
+        None
+    };
+    let raw_path: String = match absolute {
+        Some(url) => {
+            let Some((host, path)) = crate::config::split_url(&url) else {
+                return LinkTarget::External;
+            };
+            let host = host.to_ascii_lowercase();
+            if !internal_hosts.contains(&host) {
+                return LinkTarget::External;
+            }
+            let path = if url.contains('#') && !path.contains('#') {
+                format!("/{}", &url[url.find('#').unwrap_or(url.len())..])
+            } else {
+                path.to_string()
+            };
+            match (base_host == Some(host.as_str()), base_path.is_empty()) {
+                (true, false) => match path.strip_prefix(base_path) {
+                    Some(rest)
+                        if rest.starts_with('/') || rest.is_empty() || rest.starts_with('#') =>
+                    {
+                        format!("/{}", rest.trim_start_matches('/'))
+                    }
+                    _ => path,
+                },
+                _ => path,
+            }
+        }
+        None if dest.starts_with('/') => dest.to_string(),
+        None => resolve_relative(page_url, dest),
+    };
+    let (before_fragment, fragment) = match raw_path.split_once('#') {
+        Some((p, f)) => (p, Some(decode(f))),
+        None => (raw_path.as_str(), None),
+    };
+    let path = before_fragment.split('?').next().unwrap_or("");
+    let path = if path.is_empty() {
+        "/".to_string()
+    } else {
+        decode(path)
+    };
+    LinkTarget::Internal { path, fragment }
+}
+
+fn has_scheme(dest: &str) -> bool {
+    let Some(colon) = dest.find(':') else {
+        return false;
+    };
+    let scheme = &dest[..colon];
+    !scheme.is_empty()
+        && scheme
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+        && !dest[..colon].contains('/')
+}
+
+/// Resolves a relative reference against the URL path of the page it is on, as a browser
+/// does (RFC 3986 §5.2, paths only): `/a/b/` + `../c/` → `/a/c/`. `..` stops at `/`.
+pub fn resolve_relative(page_url: &str, dest: &str) -> String {
+    let (path_part, suffix) = match dest.find(['?', '#']) {
+        Some(i) => (&dest[..i], &dest[i..]),
+        None => (dest, ""),
+    };
+    if path_part.is_empty() {
+        return format!("{page_url}{suffix}");
+    }
+    let dir = &page_url[..page_url.rfind('/').map_or(0, |i| i + 1)];
+    let joined = format!("{dir}{path_part}");
+    let mut segments: Vec<&str> = Vec::new();
+    let parts: Vec<&str> = joined.split('/').collect();
+    for (i, seg) in parts.iter().enumerate() {
+        let last = i == parts.len() - 1;
+        match *seg {
+            "." => {
+                if last {
+                    segments.push("");
+                }
+            }
+            ".." => {
+                if segments.len() > 1 {
+                    segments.pop();
+                }
+                if last {
+                    segments.push("");
+                }
+            }
+            s => segments.push(s),
+        }
+    }
+    let mut out = segments.join("/");
+    if !out.starts_with('/') {
+        out.insert(0, '/');
+    }
+    out.push_str(suffix);
+    out
+}
+
+fn decode(s: &str) -> String {
+    percent_decode_str(s).decode_utf8_lossy().into_owned()
+}
+
+/// Link counts that are not diagnostics.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct LinkCounts {
+    /// Internal links that could not be verified (outside the site's tree without known
+    /// paths, or a fragment on a page whose ids are not known).
+    pub unchecked: usize,
+    /// Links to other hosts (not checked by `build`/`check`).
+    pub external: usize,
+}
+
+/// Checks every link of `page`, pushing `broken-link`, `broken-anchor` and `unknown-path`.
+pub fn check_page(site: &Site, page: &Page, diags: &mut Vec<Diagnostic>) -> LinkCounts {
+    let mut counts = LinkCounts::default();
+    let base_host = site.config.base_host();
+    let file = &page.parsed.source;
+    for link in &page.parsed.markdown.links {
+        match classify(&link.dest, &page.url, &site.internal_hosts, base_host.as_deref(), &site.base_path) {
+            LinkTarget::Other => {}
+            LinkTarget::External => counts.external += 1,
+            LinkTarget::SamePage { fragment } => {
+                if let Some(d) = check_fragment(site, page, page, &fragment, link) {
+                    diags.push(d);
+                }
+            }
+            LinkTarget::Internal { path, fragment } => match site.lookup(&path) {
+                Some(Target::Page(i)) => {
+                    if let Some(fragment) = fragment.filter(|f| !f.is_empty())
+                        && let Some(d) = check_fragment(site, page, &site.pages[i], &fragment, link)
+                    {
+                        diags.push(d);
+                    }
+                }
+                Some(Target::Section(_) | Target::File) => {
+                    if fragment.is_some_and(|f| !f.is_empty() && f != "top") {
+                        counts.unchecked += 1;
+                    }
+                }
+                None if site.in_tree(&path) => {
+                    let resolved = if link.dest.trim().starts_with('/') {
+                        String::new()
+                    } else {
+                        format!(" (it resolves to `{path}`)")
+                    };
+                    diags.push(
+                        Diagnostic::at(
+                            Rule::BrokenLink,
+                            file,
+                            link.span.clone(),
+                            format!("link to `{}` leads to no page or file of this site{resolved}", link.dest.trim()),
+                            suggest_path(site, &path),
+                        )
+                        .with_key(path.clone()),
+                    );
+                }
+                None => match &site.known_paths {
+                    Some(known) if !site.is_known_path(&path) => diags.push(
+                        Diagnostic::at(
+                            Rule::UnknownPath,
+                            file,
+                            link.span.clone(),
+                            format!("`{path}` is outside this site and not among the {} known paths in `{}`", known.paths.len(), known.file.file_name().map_or_else(|| known.file.display().to_string(), |n| n.to_string_lossy().into_owned())),
+                            "check the path; if the page exists, add it to the known-paths file",
+                        )
+                        .with_key(path.clone()),
+                    ),
+                    Some(_) => {
+                        if fragment.is_some_and(|f| !f.is_empty() && f != "top") {
+                            counts.unchecked += 1;
+                        }
+                    }
+                    None => counts.unchecked += 1,
+                },
+            },
+        }
+    }
+    counts
+}
+
+/// A `broken-anchor` diagnostic when `fragment` names no id on `target`.
+fn check_fragment(
+    site: &Site,
+    from: &Page,
+    target: &Page,
+    fragment: &str,
+    link: &Link,
+) -> Option<Diagnostic> {
+    if fragment.is_empty() || fragment == "top" {
+        return None;
+    }
+    let anchors = &target.parsed.markdown.anchors;
+    if anchors.iter().any(|a| a.id == fragment) {
+        return None;
+    }
+    let same_page = std::ptr::eq(from, target);
+    let message = if same_page {
+        format!("`#{fragment}` matches no heading or anchor on this page")
+    } else {
+        format!(
+            "`#{fragment}` matches no heading or anchor on `{}`",
+            target.url
+        )
+    };
+    let help = match suggest_anchor(anchors, fragment) {
+        Some(best) if best.eq_ignore_ascii_case(fragment) => format!("ids are case-sensitive: did you mean `#{best}`?"),
+        Some(best) => format!("did you mean `#{best}`?"),
+        None => "link to one of the page's heading ids, or add `<a id=\"…\"></a>` where the link should land".to_string(),
+    };
+    let _ = site;
+    Some(
+        Diagnostic::at(
+            Rule::BrokenAnchor,
+            &from.parsed.source,
+            link.span.clone(),
+            message,
+            help,
+        )
+        .with_key(format!("{}#{fragment}", target.url)),
+    )
+}
+
+/// The closest anchor id to `fragment`: same letters ignoring case, same slug, or a close
+/// spelling (normalised Levenshtein ≥ 0.75).
+fn suggest_anchor<'a>(anchors: &'a [Anchor], fragment: &str) -> Option<&'a str> {
+    if let Some(a) = anchors.iter().find(|a| a.id.eq_ignore_ascii_case(fragment)) {
+        return Some(&a.id);
+    }
+    let slug = slugify(fragment);
+    if let Some(a) = anchors.iter().find(|a| a.id == slug) {
+        return Some(&a.id);
+    }
+    anchors
+        .iter()
+        .map(|a| (strsim::normalized_levenshtein(&a.id, fragment), a))
+        .filter(|(score, _)| *score >= 0.75)
+        .max_by(|x, y| x.0.total_cmp(&y.0))
+        .map(|(_, a)| a.id.as_str())
+}
+
+/// Help for a missing path: a page with the same last segment elsewhere, a case-only
+/// difference, or general advice.
+fn suggest_path(site: &Site, path: &str) -> String {
+    let last = path
+        .trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let last = last.trim_end_matches(".html");
+    if let Some(urls) = site.by_last_segment.get(last).filter(|u| !u.is_empty()) {
+        let shown: Vec<String> = urls.iter().take(3).map(|u| format!("`{u}`")).collect();
+        return format!("a page with that name is at {}", shown.join(", "));
+    }
+    "check the spelling against the page's permalink, or remove the link if the page is gone"
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hosts() -> HashSet<String> {
+        [
+            "about.gitlab.com".to_string(),
+            "group.gitlab.io".to_string(),
+        ]
+        .into_iter()
+        .collect()
+    }
+
+    fn c(dest: &str) -> LinkTarget {
+        classify(
+            dest,
+            "/job-families/engineering/backend/",
+            &hosts(),
+            Some("group.gitlab.io"),
+            "/handbook",
+        )
+    }
+
+    fn internal(path: &str, fragment: Option<&str>) -> LinkTarget {
+        LinkTarget::Internal {
+            path: path.to_string(),
+            fragment: fragment.map(str::to_string),
+        }
+    }
+
+    #[test]
+    fn classification() {
+        assert_eq!(
+            c("#senior"),
+            LinkTarget::SamePage {
+                fragment: "senior".into()
+            }
+        );
+        assert_eq!(
+            c("#caf%C3%A9"),
+            LinkTarget::SamePage {
+                fragment: "café".into()
+            }
+        );
+        assert_eq!(
+            c("/job-families/x/#a"),
+            internal("/job-families/x/", Some("a"))
+        );
+        assert_eq!(c("/job-families/x?y=1"), internal("/job-families/x", None));
+        assert_eq!(
+            c("../frontend/"),
+            internal("/job-families/engineering/frontend/", None)
+        );
+        assert_eq!(
+            c("../../sales/x/#y"),
+            internal("/job-families/sales/x/", Some("y"))
+        );
+        assert_eq!(
+            c("https://about.gitlab.com/handbook/values/#iteration"),
+            internal("/handbook/values/", Some("iteration"))
+        );
+        assert_eq!(c("https://ABOUT.gitlab.com"), internal("/", None));
+        assert_eq!(
+            c("https://group.gitlab.io/handbook/job-families/x/"),
+            internal("/job-families/x/", None)
+        );
+        assert_eq!(c("https://docs.gitlab.com/ee/"), LinkTarget::External);
+        assert_eq!(c("//docs.gitlab.com/x"), LinkTarget::External);
+        assert_eq!(c("mailto:a@b.c"), LinkTarget::Other);
+        assert_eq!(c(""), LinkTarget::Other);
+        assert_eq!(
+            c("a%20b/"),
+            internal("/job-families/engineering/backend/a b/", None)
+        );
+    }
+
+    #[test]
+    fn relative_resolution_like_a_browser() {
+        assert_eq!(resolve_relative("/a/b/", "c/"), "/a/b/c/");
+        assert_eq!(resolve_relative("/a/b/", "../c"), "/a/c");
+        assert_eq!(resolve_relative("/a/b/", "../../../../c/"), "/c/");
+        assert_eq!(resolve_relative("/a/b.html", "c.html"), "/a/c.html");
+        assert_eq!(resolve_relative("/a/b/", "./"), "/a/b/");
+        assert_eq!(resolve_relative("/a/b/", ".."), "/a/");
+        assert_eq!(resolve_relative("/a/b/", "?q#f"), "/a/b/?q#f");
+    }
+}
