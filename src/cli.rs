@@ -42,6 +42,9 @@ pub struct CommonArgs {
     /// Fail (exit 1) on warnings too.
     #[arg(long)]
     pub deny_warnings: bool,
+    /// Human format: also list info-level diagnostics (by default only counted).
+    #[arg(long, short)]
+    pub verbose: bool,
     /// Human format: print only the summary line.
     #[arg(long, short)]
     pub quiet: bool,

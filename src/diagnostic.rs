@@ -77,7 +77,9 @@ rules! {
     BrokenAnchor = "broken-anchor", Error;
     /// A root-relative link outside the site's own tree that is not among the configured
     /// known paths (possibly broken: the list may be incomplete).
-    UnknownPath = "unknown-path", Warning;
+    /// Info by default: such lists are often partial (pages generated from data are
+    /// missing), so a miss is a hint, not a verdict.
+    UnknownPath = "unknown-path", Info;
     /// Front matter that is missing, unterminated, unparsable, or lacks `title`.
     FrontMatter = "front-matter", Error;
     /// A file that is not UTF-8 (error), or text that looks mis-decoded (warning).

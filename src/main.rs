@@ -62,10 +62,16 @@ fn print_outcome(verb: &str, args: &cli::CommonArgs, outcome: &Outcome) {
         ),
         Format::Human => {
             if !args.quiet {
+                let shown: Vec<_> = outcome
+                    .diagnostics
+                    .iter()
+                    .filter(|d| args.verbose || d.severity != ladder::Severity::Info)
+                    .cloned()
+                    .collect();
                 let _ = write!(
                     stdout,
                     "{}",
-                    report::human::render(&outcome.diagnostics, &report::sources(outcome))
+                    report::human::render(&shown, &report::sources(outcome))
                 );
             }
             writeln!(

@@ -16,7 +16,7 @@ use gray_matter::Pod;
 use gray_matter::engine::Engine;
 use serde_json::Value;
 
-use crate::diagnostic::{Diagnostic, Rule};
+use crate::diagnostic::{Diagnostic, Rule, Severity};
 use crate::source::SourceFile;
 
 /// The front-matter keys `ladder` understands, plus all of them as data for templates.
@@ -270,14 +270,29 @@ fn parse_matter(
     let pod = match parsed {
         Ok(pod) => pod,
         Err(err) => {
-            diags.push(syntax_error(
-                file,
-                range.start,
-                matter,
-                format,
-                &err.to_string(),
-            ));
-            return FrontMatter::default();
+            let error = syntax_error(file, range.start, matter, format, &err.to_string());
+            // Lenient parsers (libyaml: Ruby's Psych, which Middleman used, and PyYAML)
+            // accept quoted values continued on an unindented line; strict YAML does not.
+            // Read it as they did, and warn.
+            match (format, lenient_yaml(matter)) {
+                (Format::Yaml, Some(pod)) => {
+                    diags.push(Diagnostic {
+                        message: format!(
+                            "{}; lenient parsers accept this, strict YAML parsers reject it",
+                            error.message
+                        ),
+                        help: "indent the continuation line by two spaces, or keep the value on one line".to_string(),
+                        severity: Severity::Warning,
+                        key: "unindented-continuation".to_string(),
+                        ..error
+                    });
+                    pod
+                }
+                _ => {
+                    diags.push(error);
+                    return FrontMatter::default();
+                }
+            }
         }
     };
     let mut fm = FrontMatter::default();
@@ -348,6 +363,30 @@ fn parse_matter(
         );
     }
     fm
+}
+
+/// Parses YAML whose quoted values continue on unindented lines, by indenting every
+/// line that is not a top-level key, list item, comment or blank line.
+fn lenient_yaml(matter: &str) -> Option<Pod> {
+    let mut fixed = String::with_capacity(matter.len() + 64);
+    let mut changed = false;
+    for line in matter.split_inclusive('\n') {
+        let starts_key = line.split_once(':').is_some_and(|(k, _)| {
+            !k.is_empty()
+                && k.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        });
+        let plain = line.trim().is_empty() || line.starts_with([' ', '\t', '-', '#']) || starts_key;
+        if !plain {
+            fixed.push_str("  ");
+            changed = true;
+        }
+        fixed.push_str(line);
+    }
+    if !changed {
+        return None;
+    }
+    gray_matter::engine::YAML::parse(&fixed).ok()
 }
 
 /// The span of the line that defines top-level `key` in the front matter at `range`.
@@ -483,6 +522,20 @@ mod tests {
         assert_eq!(d[0].rule, Rule::FrontMatter);
         assert!(d[0].message.starts_with("invalid YAML"), "{}", d[0].message);
         assert!(d[0].line >= 3, "line {}", d[0].line);
+    }
+
+    #[test]
+    fn unindented_quoted_continuation_is_read_leniently_with_a_warning() {
+        let (s, d) = run("---\nlayout: x\ndescription: \"abc def\n\"\ntitle: Y\n---\nBody\n");
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].severity, Severity::Warning);
+        assert!(
+            d[0].message.contains("strict YAML parsers reject it"),
+            "{}",
+            d[0].message
+        );
+        assert_eq!(s.front_matter.title.as_deref(), Some("Y"));
+        assert_eq!(s.front_matter.description.as_deref(), Some("abc def "));
     }
 
     #[test]

@@ -119,7 +119,7 @@ pub fn summary_line(verb: &str, summary: &Summary, elapsed: Duration) -> String 
         plural(summary.warnings)
     );
     if summary.infos > 0 {
-        let _ = write!(line, ", {} info", summary.infos);
+        let _ = write!(line, ", {} info (-v lists them)", summary.infos);
     }
     let _ = write!(
         line,
