@@ -36,6 +36,10 @@ pub struct CommonArgs {
     /// Config file [default: <root>/ladder.toml, optional].
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// Base URL, overriding ladder.toml (e.g. "$CI_PAGES_URL"); its path is applied
+    /// once to root-relative links, and absolute links to its host are checked.
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
     /// Report format on stdout.
     #[arg(long, value_enum, default_value = "human")]
     pub format: Format,
@@ -57,7 +61,4 @@ pub struct BuildArgs {
     /// Output directory [default: <root>/public].
     #[arg(long, short, value_name = "DIR")]
     pub output: Option<PathBuf>,
-    /// Base URL, overriding ladder.toml (e.g. "$CI_PAGES_URL"); its path is applied once.
-    #[arg(long, value_name = "URL")]
-    pub base_url: Option<String>,
 }

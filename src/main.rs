@@ -20,7 +20,7 @@ fn main() -> ExitCode {
     let options = Options {
         root: args.root.clone(),
         config: args.config.clone(),
-        base_url: build.and_then(|b| b.base_url.clone()),
+        base_url: args.base_url.clone(),
         output: build.and_then(|b| b.output.clone()),
     };
     let result = if build.is_some() {

@@ -14,7 +14,7 @@ use crate::source::SourceFile;
 pub enum Format {
     /// rustc-like diagnostics and a summary line.
     Human,
-    /// The versioned JSON report (see [`json`]).
+    /// The versioned JSON report (its shape is in the README).
     Json,
 }
 

@@ -222,7 +222,7 @@ pub fn check_page(site: &Site, page: &Page, diags: &mut Vec<Diagnostic>) -> Link
                             file,
                             link.span.clone(),
                             format!("link to `{}` leads to no page or file of this site{resolved}", link.dest.trim()),
-                            suggest_path(site, &path),
+                            suggest_path(site, page, link.dest.trim(), &path),
                         )
                         .with_key(path.clone()),
                     );
@@ -311,9 +311,13 @@ fn suggest_anchor<'a>(anchors: &'a [Anchor], fragment: &str) -> Option<&'a str> 
         .map(|(_, a)| a.id.as_str())
 }
 
-/// Help for a missing path: a page with the same last segment elsewhere, a case-only
-/// difference, or general advice.
-fn suggest_path(site: &Site, path: &str) -> String {
+/// Help for a missing path: a same-page anchor missing its `#`, a page with the same
+/// last segment elsewhere, or general advice.
+fn suggest_path(site: &Site, page: &Page, dest: &str, path: &str) -> String {
+    let bare = !dest.contains(['/', '#', '.', ':']);
+    if bare && page.parsed.markdown.anchors.iter().any(|a| a.id == dest) {
+        return format!("`{dest}` is an anchor on this page: did you mean `#{dest}`?");
+    }
     let last = path
         .trim_end_matches('/')
         .rsplit('/')
