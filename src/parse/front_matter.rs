@@ -41,6 +41,8 @@ pub struct Split {
     pub front_matter: FrontMatter,
     /// Byte offset in the file where the Markdown body starts.
     pub body_start: usize,
+    /// True when the file has no front matter at all (nothing damaged, nothing reported).
+    pub absent: bool,
 }
 
 /// One line of the text: byte range without the line break, and start of the next line.
@@ -107,6 +109,7 @@ pub fn split(file: &SourceFile, diags: &mut Vec<Diagnostic>) -> Split {
             return Split {
                 front_matter,
                 body_start: close.next,
+                absent: false,
             };
         }
         // A closing delimiter glued to other text on its line.
@@ -127,6 +130,7 @@ pub fn split(file: &SourceFile, diags: &mut Vec<Diagnostic>) -> Split {
             return Split {
                 front_matter,
                 body_start: (at + 3).min(end_of_line).max(at + 3),
+                absent: false,
             };
         }
         diags.push(
@@ -194,10 +198,14 @@ pub fn split(file: &SourceFile, diags: &mut Vec<Diagnostic>) -> Split {
         return Split {
             front_matter,
             body_start: close.next,
+            absent: false,
         };
     }
 
-    Split::default()
+    Split {
+        absent: true,
+        ..Split::default()
+    }
 }
 
 /// A `---` glued to the end (`title: x ---`) or start (`--- ## Heading`) of a line.
@@ -597,6 +605,7 @@ mod tests {
     fn no_front_matter_at_all() {
         let (s, d) = run("# Just Markdown\n");
         assert!(d.is_empty());
+        assert!(s.absent);
         assert_eq!(s.body_start, 0);
         assert_eq!(s.front_matter, FrontMatter::default());
     }

@@ -85,6 +85,21 @@ pub fn parse_all(files: &[FoundFile], content_prefix: &str, base_path: &str) -> 
 pub fn parse_page(file: SourceFile, base_path: &str, diags: &mut Vec<Diagnostic>) -> ParsedPage {
     let split = front_matter::split(&file, diags);
     let markdown = markdown::parse_body(&file, split.body_start, base_path, diags);
+    if split.absent
+        && !file.text.trim().is_empty()
+        && !markdown.headings.iter().any(|h| h.level == 1)
+    {
+        diags.push(
+            Diagnostic::at(
+                Rule::FrontMatter,
+                &file,
+                0..0,
+                "the page has no front matter and no `# heading`, so it has no title",
+                "start the file with front matter: a line `---`, `title: \"…\"`, and a line `---`",
+            )
+            .with_key("missing-title"),
+        );
+    }
     ParsedPage {
         front_matter: split.front_matter,
         body_start: split.body_start,
@@ -136,6 +151,28 @@ mod tests {
         let d = decode("content/x.md", b"---\ntitle: caf\xe9\n---\n".to_vec()).unwrap_err();
         assert_eq!((d.line, d.column), (2, 11));
         assert!(d.message.contains("0xE9"));
+    }
+
+    #[test]
+    fn a_page_without_front_matter_needs_a_heading_for_its_title() {
+        let parse = |text: &str| {
+            let file = SourceFile::new(
+                "content/p.md".into(),
+                "p.md".into(),
+                "p.md".into(),
+                text.into(),
+            );
+            let mut diags = Vec::new();
+            parse_page(file, "", &mut diags);
+            diags
+        };
+        assert!(parse("# Title\n\nText\n").is_empty());
+        let d = parse("Just text.\n");
+        assert_eq!(d.len(), 1);
+        assert_eq!(
+            (d[0].rule, d[0].line, d[0].column),
+            (Rule::FrontMatter, 1, 1)
+        );
     }
 
     #[test]
