@@ -499,8 +499,11 @@ pub fn render_site(site: &Site, theme: &Theme, live_reload: &str) -> Result<Vec<
         let f = f?;
         files.insert(f.path.clone(), f);
     }
-    let not_found = r.render_plain("404.html", "404.html")?;
-    files.insert(not_found.path.clone(), not_found);
+    // A content page at `/404.html` is the site's own 404 page.
+    if !files.contains_key("404.html") {
+        let not_found = r.render_plain("404.html", "404.html")?;
+        files.insert(not_found.path.clone(), not_found);
+    }
     let sitemap = sitemap(site);
     files.insert(
         "sitemap.xml".to_string(),

@@ -105,6 +105,26 @@ pub struct Site {
     pub by_last_segment: HashMap<String, Vec<String>>,
 }
 
+/// Files the build writes that a page may not replace. (`404.html` may: a page with
+/// `permalink: /404.html` is the site's custom 404 page.)
+const RESERVED_OUTPUTS: &[&str] = &["sitemap.xml", "style.css"];
+
+/// What a page's output path collides with: a taken file, or a taken file where the
+/// page needs a directory (`sitemap.xml/index.html`).
+fn output_conflict(output_path: &str, taken: &HashMap<&str, String>) -> Option<String> {
+    if let Some(what) = taken.get(output_path) {
+        return Some(what.clone());
+    }
+    let mut dir = output_path;
+    while let Some((parent, _)) = dir.rsplit_once('/') {
+        if let Some(what) = taken.get(parent) {
+            return Some(what.clone());
+        }
+        dir = parent;
+    }
+    None
+}
+
 /// Files every build writes at the output root, besides pages.
 pub const GENERATED_FILES: &[&str] = &["/sitemap.xml", "/404.html", "/style.css"];
 
@@ -133,6 +153,25 @@ impl Site {
             .collect();
         internal_hosts.extend(config.base_host());
 
+        let assets: Vec<Asset> = assets
+            .into_iter()
+            .map(|f| Asset {
+                url: format!("/{}", f.rel_path),
+                output_path: f.rel_path,
+                disk_path: f.disk_path,
+            })
+            .collect();
+        // Output files a page must not be written over (or under, as a directory).
+        let taken: HashMap<&str, String> = RESERVED_OUTPUTS
+            .iter()
+            .map(|f| (*f, format!("the generated `{f}`")))
+            .chain(assets.iter().map(|a| {
+                (
+                    a.output_path.as_str(),
+                    format!("the file `content/{}`", a.output_path),
+                )
+            }))
+            .collect();
         let mut pages: Vec<Page> = Vec::with_capacity(parsed.len());
         let mut by_url: HashMap<String, usize> = HashMap::with_capacity(parsed.len());
         for p in parsed {
@@ -152,46 +191,49 @@ impl Site {
                     ),
                 }
             }
-            if let Some(&first) = by_url.get(&url) {
-                let other: &Page = &pages[first];
+            let output_path = permalink::output_path(&url);
+            let conflict = match by_url.get(&url) {
+                Some(&first) => {
+                    let other = &pages[first].parsed.source.path;
+                    Some((
+                        format!(
+                            "`{other}` and `{}` both have the permalink `{url}`; only `{other}` is written",
+                            p.source.path
+                        ),
+                        "move or rename one of the files, or give one a different `permalink`",
+                    ))
+                }
+                None => output_conflict(&output_path, &taken).map(|what| {
+                    (
+                        format!(
+                            "the page at `{url}` would be written over {what}; it was not written"
+                        ),
+                        "give the page another `permalink`, or rename the file",
+                    )
+                }),
+            };
+            if let Some((message, help)) = conflict {
                 let span = p
                     .front_matter
                     .permalink
                     .as_ref()
                     .map_or(0..0, |(_, s)| s.clone());
                 diags.push(
-                    Diagnostic::at(
-                        Rule::DuplicatePermalink,
-                        &p.source,
-                        span,
-                        format!(
-                            "`{}` and `{}` both have the permalink `{url}`; only `{}` is written",
-                            other.parsed.source.path, p.source.path, other.parsed.source.path
-                        ),
-                        "move or rename one of the files, or give one a different `permalink`",
-                    )
-                    .with_key(url.clone()),
+                    Diagnostic::at(Rule::DuplicatePermalink, &p.source, span, message, help)
+                        .with_key(url),
                 );
                 continue;
             }
             let title = page_title(&p);
             by_url.insert(url.clone(), pages.len());
             pages.push(Page {
-                output_path: permalink::output_path(&url),
+                output_path,
                 parsed: p,
                 url,
                 title,
             });
         }
 
-        let assets: Vec<Asset> = assets
-            .into_iter()
-            .map(|f| Asset {
-                url: format!("/{}", f.rel_path),
-                output_path: f.rel_path,
-                disk_path: f.disk_path,
-            })
-            .collect();
         let mut files: HashSet<String> = assets.iter().map(|a| a.url.clone()).collect();
         files.extend(GENERATED_FILES.iter().map(|s| s.to_string()));
 

@@ -52,6 +52,11 @@ pub fn normalize(value: &str) -> Result<String, String> {
     if segments.iter().any(|s| s.contains(':')) {
         return Err("a segment contains `:`".to_string());
     }
+    // `/a/index.html` is served as `/a/`: one page, one URL.
+    let segments = match segments.split_last() {
+        Some((&"index.html", rest)) => rest.to_vec(),
+        _ => segments,
+    };
     let mut url = String::from("/");
     url.push_str(&segments.join("/"));
     let is_file = segments
@@ -117,6 +122,9 @@ mod tests {
             "/job-families/x/"
         );
         assert_eq!(normalize("/").unwrap(), "/");
+        assert_eq!(normalize("/index.html").unwrap(), "/");
+        assert_eq!(normalize("/a/index.html").unwrap(), "/a/");
+        assert_eq!(normalize("/404.html").unwrap(), "/404.html");
     }
 
     #[test]

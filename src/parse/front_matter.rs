@@ -99,22 +99,25 @@ pub fn split(file: &SourceFile, diags: &mut Vec<Diagnostic>) -> Split {
         } else {
             Format::Toml
         };
-        let closing = all[1..].iter().find(|l| {
+        let closing = all[1..].iter().position(|l| {
             let t = text[l.start..l.end].trim_end();
             t == delimiter || (format == Format::Yaml && t == "...")
         });
-        if let Some(close) = closing {
-            let matter = first.next..close.start;
-            let front_matter = parse_matter(file, matter, format, first.start..first.end, diags);
-            return Split {
-                front_matter,
-                body_start: close.next,
-                absent: false,
-            };
-        }
-        // A closing delimiter glued to other text on its line.
-        if let Some((line_no, at)) = glued_delimiter(text, &all[1..], delimiter) {
-            let end_of_line = all[line_no].end;
+        let before_closing = &all[1..closing.map_or(all.len(), |c| c + 1)];
+        // A closing delimiter glued to other text (`title: x ---`) above a later `---`
+        // line (a thematic break in the body) is the real end of the front matter when
+        // the text up to that later line does not parse.
+        let glued = glued_delimiter(text, before_closing, delimiter).filter(|_| match closing {
+            None => true,
+            Some(c) => {
+                let matter = &text[first.next..all[c + 1].start];
+                match format {
+                    Format::Yaml => gray_matter::engine::YAML::parse(matter).is_err(),
+                    Format::Toml => gray_matter::engine::TOML::parse(matter).is_err(),
+                }
+            }
+        });
+        if let Some((_, at)) = glued {
             diags.push(
                 Diagnostic::at(
                     Rule::FrontMatter,
@@ -129,7 +132,17 @@ pub fn split(file: &SourceFile, diags: &mut Vec<Diagnostic>) -> Split {
                 parse_matter(file, first.next..at, format, first.start..first.end, diags);
             return Split {
                 front_matter,
-                body_start: (at + 3).min(end_of_line).max(at + 3),
+                body_start: at + 3,
+                absent: false,
+            };
+        }
+        if let Some(c) = closing {
+            let close = all[c + 1];
+            let matter = first.next..close.start;
+            let front_matter = parse_matter(file, matter, format, first.start..first.end, diags);
+            return Split {
+                front_matter,
+                body_start: close.next,
                 absent: false,
             };
         }
@@ -208,7 +221,8 @@ pub fn split(file: &SourceFile, diags: &mut Vec<Diagnostic>) -> Split {
     }
 }
 
-/// A `---` glued to the end (`title: x ---`) or start (`--- ## Heading`) of a line.
+/// A `---` glued to the end (`title: x ---`) or start (`--- ## Heading`) of a line:
+/// (index in `rest`, byte offset of the `---`).
 fn glued_delimiter(text: &str, rest: &[Line], delimiter: &str) -> Option<(usize, usize)> {
     for (i, l) in rest.iter().enumerate().take(60) {
         let line = &text[l.start..l.end];
@@ -217,10 +231,10 @@ fn glued_delimiter(text: &str, rest: &[Line], delimiter: &str) -> Option<(usize,
             && trimmed.ends_with(delimiter)
             && trimmed[..trimmed.len() - 3].ends_with(' ')
         {
-            return Some((i + 1, l.start + trimmed.len() - 3));
+            return Some((i, l.start + trimmed.len() - 3));
         }
         if line.starts_with(delimiter) && line.len() > 3 && line.as_bytes()[3] == b' ' {
-            return Some((i + 1, l.start));
+            return Some((i, l.start));
         }
     }
     None
@@ -563,6 +577,20 @@ mod tests {
         assert!(d[0].message.contains("not on its own line"));
         assert_eq!((d[0].line, d[0].column), (2, 10));
         assert_eq!(s.front_matter.title.as_deref(), Some("x"));
+    }
+
+    #[test]
+    fn glued_closing_delimiter_before_a_thematic_break() {
+        let text = "---\ntitle: Glued ---\n## Role\n\nSome text.\n\n---\n\nMore text.\n";
+        let (s, d) = run(text);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!((d[0].line, d[0].column), (2, 14));
+        assert_eq!(s.front_matter.title.as_deref(), Some("Glued"));
+        assert!(text[s.body_start..].trim_start().starts_with("## Role"));
+        // A valid front matter with a value ending in ` ---` is left alone.
+        let (s, d) = run("---\ntitle: A ---\n---\nBody\n");
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(s.front_matter.title.as_deref(), Some("A ---"));
     }
 
     #[test]

@@ -717,11 +717,22 @@ fn parse_ial(inner: &str, span: Range<usize>, at: usize) -> Ial {
     ial
 }
 
-/// The span of `dest` within the link at `range` (body-relative), as a file span.
+/// The span of `dest` within the link at `range` (body-relative), as a file span; the
+/// whole link when the destination is not written there (reference links).
 fn dest_span(work: &str, body_start: usize, range: Range<usize>, dest: &str) -> Range<usize> {
     let range = trim_end(work, range);
     let text = &work[range.clone()];
-    match (!dest.is_empty()).then(|| text.rfind(dest)).flatten() {
+    if dest.is_empty() {
+        return body_start + range.start..body_start + range.end;
+    }
+    // `[text](dest "title")`: the destination follows `](` (or `](<`); the link text and
+    // the title may repeat it, so search there first.
+    let found = text
+        .find(&format!("]({dest}"))
+        .map(|i| i + 2)
+        .or_else(|| text.find(&format!("](<{dest}")).map(|i| i + 3))
+        .or_else(|| text.find(dest));
+    match found {
         Some(i) => body_start + range.start + i..body_start + range.start + i + dest.len(),
         None => body_start + range.start..body_start + range.end,
     }

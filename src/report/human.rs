@@ -55,7 +55,7 @@ pub fn render(diagnostics: &[Diagnostic], sources: &HashMap<&str, &SourceFile>) 
                 .element(
                     Origin::path(d.path.as_str())
                         .line(d.line)
-                        .char_column(d.column.saturating_sub(1)),
+                        .char_column(d.column),
                 )
                 .element(help),
         };

@@ -116,6 +116,14 @@ fn cp1252_continuation(c: char) -> Option<u8> {
     Some(byte)
 }
 
+/// Whether `c` is a char that mis-decoded Western text plausibly stood for: Latin-1 and
+/// Latin Extended letters, general punctuation (’ “ — …), €, ™. Sequences that decode to
+/// anything else (CJK, NKo) are accented letters followed by real punctuation, as in
+/// `„Spaß“` or `résumé—“`, not mojibake.
+fn plausible(c: char) -> bool {
+    matches!(c, '\u{A0}'..='\u{24F}' | '\u{2010}'..='\u{206F}' | '\u{20AC}' | '\u{2122}')
+}
+
 /// Finds text that is UTF-8 decoded as Windows-1252 (`GitLabâ€™s`): a lead char
 /// U+00C2–U+00F4 followed by the continuation chars of a valid UTF-8 sequence. Returns
 /// (byte range, the text it should read).
@@ -146,6 +154,7 @@ pub fn find_mojibake(text: &str) -> Vec<(std::ops::Range<usize>, String)> {
         }
         if bytes.len() == needed + 1
             && let Ok(fixed) = String::from_utf8(bytes)
+            && fixed.chars().all(plausible)
         {
             found.push((start..end, fixed));
             iter = lookahead;
@@ -212,5 +221,6 @@ mod tests {
         assert!(find_mojibake("café, naïve, Zürich, “quotes” — dash, 日本").is_empty());
         // A lone Â or â followed by ordinary text is not a sequence.
         assert!(find_mojibake("Â la carte, â test").is_empty());
+        assert!(find_mojibake("Das macht „Spaß“. Her résumé—“quoted”—was long.").is_empty());
     }
 }

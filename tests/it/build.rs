@@ -1,0 +1,381 @@
+//! `ladder::build`: files on disk, URLs, escaping, theme overrides, and the safety of
+//! the output directory. Every build runs on a scratch copy of a fixture.
+
+use std::path::Path;
+
+use ladder::{Error, Options};
+
+use crate::harness::{build, copy_dir, copy_fixture, entries, fixture, read, snapshot};
+
+/// Builds a copy of `name` into `<tmp>/public`; returns the temp dir and the outcome.
+fn build_copy(name: &str) -> (tempfile::TempDir, ladder::Outcome) {
+    let dir = copy_fixture(name);
+    let outcome = build(dir.path(), &dir.path().join("public"))
+        .unwrap_or_else(|e| panic!("build {name}: {e}"));
+    (dir, outcome)
+}
+
+fn html_files(out: &Path) -> Vec<(String, String)> {
+    snapshot(out)
+        .into_iter()
+        .filter(|(p, _)| p.ends_with(".html") || p.ends_with(".xml"))
+        .map(|(p, b)| (p, String::from_utf8(b).expect("HTML is UTF-8")))
+        .collect()
+}
+
+#[test]
+fn pages_folder_indexes_generated_files_assets_and_static_are_written() {
+    let (dir, outcome) = build_copy("build_site");
+    let out = dir.path().join("public");
+    let files = snapshot(&out);
+    let paths: Vec<&str> = files.keys().map(String::as_str).collect();
+    assert_eq!(
+        paths,
+        [
+            "404.html",
+            "features/index.html",
+            "index.html",
+            "one/diagram.png",
+            "one/index.html",
+            "one/page/index.html",
+            "robots.txt",
+            "sitemap.xml",
+            "style.css",
+            "three/index.html",
+            "three/page/index.html",
+            "two/index.html",
+            "two/page/chart.png",
+            "two/page/index.html",
+        ]
+    );
+    assert_eq!(outcome.files_written, files.len());
+    // a/b.md, a/b/index.html.md and a/b/_index.md all become a/b/index.html.
+    assert!(read(&out, "one/page/index.html").contains("A page from <code>one/page.md</code>"));
+    assert!(
+        read(&out, "two/page/index.html")
+            .contains("A page from <code>two/page/index.html.md</code>")
+    );
+    assert!(
+        read(&out, "three/page/index.html")
+            .contains("A page from <code>three/page/_index.md</code>")
+    );
+    // Generated folder index lists the page below it.
+    let one = read(&out, "one/index.html");
+    assert!(one.contains("href=\"/one/page/\""), "{one}");
+    assert!(one.contains("One page"), "{one}");
+    // Assets and static files are copied byte for byte.
+    let src = dir.path().join("content");
+    assert_eq!(
+        files["one/diagram.png"],
+        std::fs::read(src.join("one/diagram.png")).unwrap()
+    );
+    assert_eq!(
+        files["two/page/chart.png"],
+        std::fs::read(src.join("two/page/chart.png")).unwrap()
+    );
+    assert_eq!(files["robots.txt"], b"User-agent: *\n");
+    // The relative image beside an index page resolves where it was copied.
+    assert!(read(&out, "two/page/index.html").contains("src=\"chart.png\""));
+    assert!(read(&out, "sitemap.xml").contains("<loc>/one/page/</loc>"));
+    // The checker agrees: only the ERB warning.
+    assert_eq!(
+        crate::harness::diag_lines(&outcome),
+        [
+            "content/features.md:13:1: warning[unsupported-syntax] ERB partial `<%= partial(\"includes/hiring\") %>` is not supported; its text is missing from the page"
+        ]
+    );
+}
+
+#[test]
+fn root_relative_links_and_stylesheet_without_a_base_url() {
+    let (dir, _) = build_copy("build_site");
+    let html = read(&dir.path().join("public"), "features/index.html");
+    assert!(html.contains("<link rel=\"stylesheet\" href=\"/style.css\">"));
+    assert!(html.contains("<a href=\"/one/page/\">one</a>"), "{html}");
+    assert!(html.contains("<a href=\"/two/page/\">two</a>"), "{html}");
+    assert!(html.contains("src=\"/one/diagram.png\""), "{html}");
+}
+
+#[test]
+fn base_url_with_a_sub_path_is_applied_exactly_once() {
+    let dir = copy_fixture("build_site");
+    let out = dir.path().join("public");
+    ladder::build(&Options {
+        root: dir.path().to_path_buf(),
+        output: Some(out.clone()),
+        base_url: Some("https://group.gitlab.io/handbook/".to_string()),
+        ..Default::default()
+    })
+    .expect("build");
+    let html = read(&out, "features/index.html");
+    assert!(
+        html.contains("<link rel=\"stylesheet\" href=\"/handbook/style.css\">"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<a href=\"/handbook/one/page/\">one</a>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<a href=\"/handbook/two/page/\">two</a>"),
+        "{html}"
+    );
+    assert!(html.contains("src=\"/handbook/one/diagram.png\""), "{html}");
+    assert!(html.contains("href=\"/handbook/\""), "{html}");
+    // Same-page fragments are left alone.
+    assert!(html.contains("href=\"#overview\""), "{html}");
+    for (path, text) in html_files(&out) {
+        assert!(
+            !text.contains("/handbook/handbook"),
+            "{path}: base path applied twice"
+        );
+    }
+    let sitemap = read(&out, "sitemap.xml");
+    assert!(
+        sitemap.contains("<loc>https://group.gitlab.io/handbook/one/page/</loc>"),
+        "{sitemap}"
+    );
+    // The sub-path does not change where files go.
+    assert!(out.join("one/page/index.html").is_file());
+    assert!(!out.join("handbook").exists());
+}
+
+#[test]
+fn front_matter_values_are_html_escaped() {
+    let (dir, _) = build_copy("build_site");
+    let out = dir.path().join("public");
+    let html = read(&out, "features/index.html");
+    assert!(
+        html.contains("<h1>&lt;script&gt;alert(1)&lt;/script&gt;</h1>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<title>&lt;script&gt;alert(1)&lt;/script&gt; · Build Fixture</title>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<meta name=\"description\" content=\"Fish &amp; &lt;chips&gt;\">"),
+        "{html}"
+    );
+    // Nowhere raw: not on the page, not in the home page listing, not in the sitemap.
+    for (path, text) in html_files(&out) {
+        assert!(
+            !text.contains("<script>alert(1)"),
+            "{path} has a raw <script>"
+        );
+        assert!(!text.contains("<chips>"), "{path} has raw <chips>");
+    }
+    assert!(read(&out, "index.html").contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+}
+
+#[test]
+fn headings_get_ids_and_anchor_links_toc_is_rendered_erb_is_dropped() {
+    let (dir, _) = build_copy("build_site");
+    let out = dir.path().join("public");
+    let html = read(&out, "features/index.html");
+    assert!(
+        html.contains(
+            "<h2 id=\"overview\">Overview <a class=\"anchor\" href=\"#overview\" aria-label=\"Link to this section\">#</a></h2>"
+        ),
+        "{html}"
+    );
+    assert!(
+        html.contains("<h2 id=\"requirements\">Requirements"),
+        "{html}"
+    );
+    assert!(html.contains("<nav class=\"toc"), "{html}");
+    assert!(
+        html.contains("<li><a href=\"#requirements\">Requirements</a>"),
+        "{html}"
+    );
+    // `- TOC` and `{:toc}` are replaced, not shown.
+    assert!(!html.contains("<li>TOC"), "{html}");
+    assert!(!html.contains("{:toc}"), "{html}");
+    for (path, text) in html_files(&out) {
+        assert!(!text.contains("<%"), "{path} has ERB");
+        assert!(!text.contains("%>"), "{path} has ERB");
+        assert!(!text.contains("partial("), "{path} has ERB");
+    }
+}
+
+#[test]
+fn site_template_overrides_the_built_in_one() {
+    let (dir, _) = build_copy("template_override");
+    let out = dir.path().join("public");
+    let page = read(&out, "page/index.html");
+    assert!(page.contains("<body class=\"fixture-override\">"), "{page}");
+    assert!(page.contains("<title>Overridden</title>"), "{page}");
+    assert!(page.contains("<p>Body text.</p>"), "{page}");
+    // Templates that are not overridden stay built-in.
+    let home = read(&out, "index.html");
+    assert!(!home.contains("fixture-override"), "{home}");
+    assert!(
+        home.contains("<meta name=\"generator\" content=\"ladder\">"),
+        "{home}"
+    );
+}
+
+#[test]
+fn duplicate_permalink_writes_the_first_page_only() {
+    let (dir, _) = build_copy("duplicate_permalink");
+    let out = dir.path().join("public");
+    let b = read(&out, "a/b/index.html");
+    assert!(b.contains("<h1>B page</h1>"), "{b}");
+    assert!(!b.contains("B index"), "{b}");
+    assert!(read(&out, "x/one/index.html").contains("<h1>One</h1>"));
+    assert!(read(&out, "z/elsewhere/index.html").contains("<h1>Moved</h1>"));
+    assert!(!out.join("z/moved").exists());
+    assert!(!out.join("y/two").exists());
+}
+
+#[test]
+fn unsafe_permalink_writes_nothing_outside_the_output_directory() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    copy_dir(&fixture("unsafe_permalink"), &root);
+    let out = root.join("public");
+    let outcome = build(&root, &out).expect("build");
+    assert_eq!(outcome.summary.errors, 1);
+    assert!(!tmp.path().join("escape").exists());
+    assert!(!root.join("escape").exists());
+    assert!(!out.join("escape").exists());
+    assert_eq!(entries(tmp.path()), ["site"]);
+    assert_eq!(entries(&root), ["content", "public"]);
+    // The page went to its source-derived path.
+    let page = read(&out, "job-families/x/page/index.html");
+    assert!(page.contains("<h1>Escape</h1>"), "{page}");
+    assert!(out.join("job-families/safe/index.html").is_file());
+    assert!(out.join("job-families/canonical/index.html").is_file());
+}
+
+/// Builds, then breaks `page.html` with `template` and builds again: the error is a
+/// template error, the previous output is byte-identical and nothing is left beside it.
+fn failed_build_keeps_previous_output(template: &str) {
+    let dir = copy_fixture("build_site");
+    let out = dir.path().join("public");
+    build(dir.path(), &out).expect("first build");
+    let before = snapshot(&out);
+    let templates = dir.path().join("themes/default/templates");
+    std::fs::create_dir_all(&templates).unwrap();
+    std::fs::write(templates.join("page.html"), template).unwrap();
+    match build(dir.path(), &out) {
+        Err(Error::Template { template, message }) => {
+            assert!(template.ends_with("page.html"), "{template}: {message}")
+        }
+        other => panic!("expected a template error, got {other:?}"),
+    }
+    assert_eq!(snapshot(&out), before, "previous output changed");
+    let leftovers: Vec<String> = entries(dir.path())
+        .into_iter()
+        .filter(|n| n.contains("ladder-staging") || n.contains("ladder-old"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+    assert_eq!(
+        entries(dir.path()),
+        ["content", "ladder.toml", "public", "static", "themes"]
+    );
+}
+
+#[test]
+fn failed_build_with_an_unparsable_template_leaves_previous_output_untouched() {
+    failed_build_keeps_previous_output(
+        "{% extends \"base.html\" %}{% block content %}{{ page.title ",
+    );
+}
+
+#[test]
+fn failed_build_with_a_template_that_fails_to_render_leaves_previous_output_untouched() {
+    failed_build_keeps_previous_output(
+        "{% extends \"base.html\" %}{% block content %}{{ page.no_such_key.x }}{% endblock content %}",
+    );
+}
+
+#[test]
+fn build_refuses_to_replace_a_directory_that_is_not_a_ladder_build() {
+    let dir = copy_fixture("clean_site");
+    let out = dir.path().join("mine");
+    std::fs::create_dir_all(&out).unwrap();
+    std::fs::write(out.join("notes.txt"), "keep me").unwrap();
+    match build(dir.path(), &out) {
+        Err(Error::Usage(message)) => {
+            assert!(
+                message.contains("does not look like a ladder build"),
+                "{message}"
+            )
+        }
+        other => panic!("expected a usage error, got {other:?}"),
+    }
+    assert_eq!(entries(&out), ["notes.txt"]);
+    assert_eq!(
+        std::fs::read_to_string(out.join("notes.txt")).unwrap(),
+        "keep me"
+    );
+}
+
+#[test]
+fn rebuilding_replaces_the_previous_output() {
+    let dir = copy_fixture("clean_site");
+    let out = dir.path().join("public");
+    build(dir.path(), &out).expect("first build");
+    let page = dir
+        .path()
+        .join("content/job-families/engineering/frontend.md");
+    std::fs::remove_file(&page).unwrap();
+    std::fs::write(
+        dir.path()
+            .join("content/job-families/engineering/backend.md"),
+        "---\ntitle: Backend Engineer\n---\n\nRewritten.\n",
+    )
+    .unwrap();
+    build(dir.path(), &out).expect("second build");
+    assert!(!out.join("job-families/engineering/frontend").exists());
+    assert!(read(&out, "job-families/engineering/backend/index.html").contains("Rewritten."));
+    assert_eq!(entries(dir.path()), ["content", "ladder.toml", "public"]);
+}
+
+#[test]
+fn a_page_with_permalink_404_html_is_the_sites_404_page() {
+    let (dir, outcome) = build_copy("permalink_404");
+    let written = read(&dir.path().join("public"), "404.html");
+    assert!(written.contains("Our own not-found text."), "{written}");
+    assert!(
+        outcome
+            .diagnostics
+            .iter()
+            .all(|d| d.path != "content/not-found.md"),
+        "{:?}",
+        outcome.diagnostics
+    );
+}
+
+#[test]
+fn base_url_from_ladder_toml_prefixes_root_relative_links_only() {
+    let (dir, _) = build_copy("base_url_links");
+    let html = read(&dir.path().join("public"), "job-families/eng/index.html");
+    assert!(
+        html.contains("<a href=\"/handbook/job-families/eng/\">root</a>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<a href=\"https://group.gitlab.io/handbook/job-families/eng/\">ok</a>"),
+        "{html}"
+    );
+    assert!(html.contains("href=\"/handbook/style.css\""), "{html}");
+    assert!(!html.contains("/handbook/handbook"), "{html}");
+}
+
+#[test]
+fn page_permalink_shadowing_a_generated_file_does_not_fail_the_build() {
+    let dir = copy_fixture("permalink_sitemap");
+    let outcome = build(dir.path(), &dir.path().join("public"))
+        .expect("content problems are diagnostics, not tool failures");
+    assert!(
+        outcome
+            .diagnostics
+            .iter()
+            .any(|d| d.path == "content/map.md"),
+        "{:#?}",
+        crate::harness::diag_lines(&outcome)
+    );
+    assert!(dir.path().join("public/sitemap.xml").is_file());
+}
