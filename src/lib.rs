@@ -29,7 +29,7 @@ pub mod source;
 pub mod validate;
 pub mod write;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 pub use config::Config;
@@ -178,12 +178,4 @@ fn apply_rule_levels(config: &Config, diagnostics: Vec<Diagnostic>) -> Vec<Diagn
         .collect();
     out.sort();
     out
-}
-
-/// The site-root-relative display path of `path` (for messages).
-pub fn display_path(root: &Path, path: &Path) -> String {
-    path.strip_prefix(root)
-        .unwrap_or(path)
-        .display()
-        .to_string()
 }

@@ -405,21 +405,16 @@ fn build_sections(pages: &[Page]) -> BTreeMap<String, Section> {
         .enumerate()
         .map(|(i, p)| (p.url.as_str(), i))
         .collect();
-    let urls: Vec<String> = sections.keys().cloned().collect();
-    for url in &urls {
-        let index_page = by_url.get(url.as_str()).copied();
-        let title = match index_page {
+    for (url, s) in sections.iter_mut() {
+        s.index_page = by_url.get(url.as_str()).copied();
+        s.title = match s.index_page {
             Some(i) => pages[i].title.clone(),
             None if url == "/" => "Home".to_string(),
             None => humanize(url.trim_end_matches('/').rsplit('/').next().unwrap_or("")),
         };
-        let s = sections.get_mut(url).map(|s| {
-            s.url = url.clone();
-            s.title = title;
-            s.index_page = index_page;
-        });
-        debug_assert!(s.is_some());
+        s.url = url.clone();
     }
+    let urls: Vec<String> = sections.keys().cloned().collect();
     for (i, page) in pages.iter().enumerate() {
         if sections.contains_key(&page.url) {
             if let Some(parent) = permalink::parent(&page.url) {

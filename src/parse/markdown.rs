@@ -13,7 +13,6 @@
 //! Both are blanked out of the text before parsing (replaced by spaces, outside code),
 //! which keeps every byte offset equal to the file's.
 
-use std::collections::HashSet;
 use std::fmt::Write as _;
 use std::ops::Range;
 
@@ -765,11 +764,6 @@ fn escape_text(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     pulldown_cmark_escape::escape_html_body_text(&mut out, s).ok();
     out
-}
-
-/// All ids on a page, for fragment lookups.
-pub fn anchor_set(anchors: &[Anchor]) -> HashSet<&str> {
-    anchors.iter().map(|a| a.id.as_str()).collect()
 }
 
 #[cfg(test)]

@@ -193,14 +193,14 @@ pub fn check_page(site: &Site, page: &Page, diags: &mut Vec<Diagnostic>) -> Link
             LinkTarget::Other => {}
             LinkTarget::External => counts.external += 1,
             LinkTarget::SamePage { fragment } => {
-                if let Some(d) = check_fragment(site, page, page, &fragment, link) {
+                if let Some(d) = check_fragment(page, page, &fragment, link) {
                     diags.push(d);
                 }
             }
             LinkTarget::Internal { path, fragment } => match site.lookup(&path) {
                 Some(Target::Page(i)) => {
                     if let Some(fragment) = fragment.filter(|f| !f.is_empty())
-                        && let Some(d) = check_fragment(site, page, &site.pages[i], &fragment, link)
+                        && let Some(d) = check_fragment(page, &site.pages[i], &fragment, link)
                     {
                         diags.push(d);
                     }
@@ -252,13 +252,7 @@ pub fn check_page(site: &Site, page: &Page, diags: &mut Vec<Diagnostic>) -> Link
 }
 
 /// A `broken-anchor` diagnostic when `fragment` names no id on `target`.
-fn check_fragment(
-    site: &Site,
-    from: &Page,
-    target: &Page,
-    fragment: &str,
-    link: &Link,
-) -> Option<Diagnostic> {
+fn check_fragment(from: &Page, target: &Page, fragment: &str, link: &Link) -> Option<Diagnostic> {
     if fragment.is_empty() || fragment == "top" {
         return None;
     }
@@ -280,7 +274,6 @@ fn check_fragment(
         Some(best) => format!("did you mean `#{best}`?"),
         None => "link to one of the page's heading ids, or add `<a id=\"…\"></a>` where the link should land".to_string(),
     };
-    let _ = site;
     Some(
         Diagnostic::at(
             Rule::BrokenAnchor,
