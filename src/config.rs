@@ -22,6 +22,7 @@ use serde::Deserialize;
 
 use crate::diagnostic::{Rule, Severity};
 use crate::error::{Error, Result};
+use crate::model::scale::{ScaleConfig, Scales};
 
 /// The parsed `ladder.toml`.
 #[derive(Debug, Clone, Deserialize)]
@@ -39,6 +40,36 @@ pub struct Config {
     pub links: LinksConfig,
     /// Per-rule severity overrides, keyed by rule code.
     pub rules: BTreeMap<String, RuleLevel>,
+    /// The grade scale (see [`crate::model::scale`]); GitLab's by default.
+    pub grades: ScaleConfig,
+    /// Job-family settings.
+    pub families: FamiliesConfig,
+}
+
+/// `[families]` in `ladder.toml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct FamiliesConfig {
+    /// Sections every job family should have (`section-missing`); `A|B` accepts either.
+    /// A heading counts when its words include the section's words ("Senior X
+    /// Responsibilities" counts as "Responsibilities"). Default: GitLab's template.
+    pub sections: Vec<String>,
+}
+
+impl Default for FamiliesConfig {
+    fn default() -> Self {
+        FamiliesConfig {
+            sections: [
+                "Responsibilities",
+                "Requirements",
+                "Levels|Job Grade",
+                "Performance Indicators",
+                "Hiring Process",
+            ]
+            .map(String::from)
+            .to_vec(),
+        }
+    }
 }
 
 impl Default for Config {
@@ -49,6 +80,8 @@ impl Default for Config {
             theme: "default".to_string(),
             links: LinksConfig::default(),
             rules: BTreeMap::new(),
+            grades: ScaleConfig::default(),
+            families: FamiliesConfig::default(),
         }
     }
 }
@@ -113,6 +146,7 @@ impl Config {
                 ));
             }
         }
+        Scales::from_config(&config.grades).map_err(|e| format!("[grades]: {e}"))?;
         Ok(config)
     }
 

@@ -96,6 +96,24 @@ rules! {
     UnsafePermalink = "unsafe-permalink", Error;
     /// A page with front matter and no body text at all.
     EmptyPage = "empty-page", Warning;
+    /// A level of a job family (or a single-level family) with no job grade.
+    GradeMissing = "grade-missing", Error;
+    /// A Job Grade section whose grade cannot be read.
+    GradeUnparsed = "grade-unparsed", Error;
+    /// A grade the grade scale does not have.
+    GradeUnknown = "grade-unknown", Error;
+    /// A grade that differs from what the scale gives the level's rank.
+    GradeRank = "grade-rank", Warning;
+    /// Within one track, a more senior level with a lower grade than a junior one.
+    GradeOrder = "grade-order", Error;
+    /// A grade sentence that names another role than its level heading.
+    GradeTitle = "grade-title", Warning;
+    /// One level twice in a job family.
+    LevelDuplicate = "level-duplicate", Error;
+    /// One title with different grades (in two families, or front matter vs prose).
+    GradeConflict = "grade-conflict", Error;
+    /// A job family without a section its template requires.
+    SectionMissing = "section-missing", Warning;
 }
 
 impl fmt::Display for Rule {

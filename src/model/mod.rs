@@ -2,7 +2,9 @@
 //! URL path, folders ([`Section`]s) with their pages and subfolders, assets, and the
 //! known URL paths beside the site. Validation and rendering only read it.
 
+pub mod ladder;
 pub mod permalink;
+pub mod scale;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -103,6 +105,10 @@ pub struct Site {
     pub internal_hosts: HashSet<String>,
     /// URLs by their last segment, for "did you mean" help.
     pub by_last_segment: HashMap<String, Vec<String>>,
+    /// Job families, in page order.
+    pub families: Vec<ladder::JobFamily>,
+    /// The grade scales (default and per folder).
+    pub scales: scale::Scales,
 }
 
 /// Files the build writes that a page may not replace. (`404.html` may: a page with
@@ -271,7 +277,20 @@ impl Site {
             urls.dedup();
         }
 
+        let families = pages
+            .iter()
+            .enumerate()
+            .filter_map(|(i, p)| ladder::extract(i, &p.title, &p.parsed))
+            .collect();
+        let scales =
+            scale::Scales::from_config(&config.grades).map_err(|message| Error::Config {
+                path: root.join("ladder.toml"),
+                message,
+            })?;
+
         Ok(Site {
+            families,
+            scales,
             root: root.to_path_buf(),
             config,
             base_path,

@@ -1,6 +1,7 @@
 //! Validate: rules that need the whole [`Site`], run after every page is parsed, in
 //! parallel per page. Each rule pushes [`Diagnostic`]s; nothing here fails the run.
 
+pub mod grades;
 pub mod links;
 pub mod page;
 
@@ -33,6 +34,17 @@ pub fn validate(site: &Site) -> Validation {
         })
         .collect();
     let mut out = Validation::default();
+    let per_family: Vec<Vec<Diagnostic>> = site
+        .families
+        .par_iter()
+        .map(|f| {
+            let mut diags = Vec::new();
+            grades::check_family(site, f, &mut diags);
+            diags
+        })
+        .collect();
+    out.diagnostics.extend(per_family.into_iter().flatten());
+    grades::check_conflicts(site, &mut out.diagnostics);
     for (diags, counts) in per_page {
         out.diagnostics.extend(diags);
         out.links.unchecked += counts.unchecked;

@@ -1,0 +1,1059 @@
+//! Job families and their levels, read the way real pages write them.
+//!
+//! A page is a **job family** when its front matter says `layout: job_family_page`, or when
+//! it lies under a `job-families/` folder and has at least one level with a grade section
+//! or a grade. Its **department** is the folder directly below `job-families/`.
+//!
+//! Levels come from, in order of precedence:
+//! 1. front matter: `levels: [{title: …, grade: …}]`, or `grade: …` on a single-level page;
+//! 2. Job Grade sections: a heading containing "Job Grade" (`#### Job Grade`,
+//!    `#### Senior X Job Grade`, `## Job Grade` near the top of a single-level page). The
+//!    level is the heading above it (or the one its prefix names, or the page itself), and
+//!    the grade is read from the section's sentence: "The Senior X is a [grade 7](…)",
+//!    "a [7](…)", "job grade [level 11](…)", "a grade 7", "[Grade #7]";
+//! 3. grade tables, when the page has no Job Grade section:
+//!    `| [Senior X](#senior-x) | [Grade 7](…) |`.
+//!
+//! When front matter gives levels, prose grades that disagree are kept as
+//! [`Level::prose`] so validation can report them. Level headings that sit beside graded
+//! ones, look like roles and have no grade become levels without a grade.
+
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use regex::Regex;
+use serde_json::Value;
+
+use crate::model::scale::{Grade, Scale, Track, words};
+use crate::parse::{Heading, ParsedPage};
+
+/// Where a level's grade was read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GradeSource {
+    /// `levels:` or `grade:` in front matter.
+    FrontMatter,
+    /// A Job Grade section's sentence.
+    Prose,
+    /// A grade table row.
+    Table,
+}
+
+/// The sentence of a Job Grade section: "The Senior X is a [grade 7](…)".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GradeStatement {
+    /// The role the sentence names ("Senior X"), if it has the usual "The … is" form.
+    pub role: Option<(String, Range<usize>)>,
+    /// The grade it gives, with the byte span of the number.
+    pub grade: Option<(Grade, Range<usize>)>,
+    /// Span of the section's text (for `grade-unparsed`).
+    pub span: Range<usize>,
+    /// The section's first line of text, for messages.
+    pub text: String,
+    /// The sentence says the level has no grade on purpose ("is not aligned to a job
+    /// grade").
+    pub declined: bool,
+}
+
+/// One level of a job family.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Level {
+    /// Title as written in its heading (or front matter, or table cell).
+    pub title: String,
+    /// Byte span in the file where the title is written.
+    pub title_span: Range<usize>,
+    /// Element id to link to the level's section (a heading id on the page).
+    pub anchor: String,
+    /// The job grade, if one was read.
+    pub grade: Option<Grade>,
+    /// Byte span of the grade as written.
+    pub grade_span: Option<Range<usize>>,
+    /// Where the grade came from.
+    pub source: Option<GradeSource>,
+    /// The Job Grade section, when there is one.
+    pub statement: Option<GradeStatement>,
+    /// A prose grade that front matter overrides (kept to report disagreement).
+    pub prose: Option<GradeStatement>,
+}
+
+/// A job family page and its levels.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JobFamily {
+    /// Index into [`crate::Site::pages`].
+    pub page: usize,
+    /// The family's title (the page title).
+    pub title: String,
+    /// Department folder name below `job-families/` (`engineering`), or `""`.
+    pub department: String,
+    /// Levels in document order.
+    pub levels: Vec<Level>,
+}
+
+/// What the title's words say about its rank, given a scale.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RankGuess {
+    /// The track, when the title settles it.
+    pub track: Option<Track>,
+    /// Every (track, rank name, grade) reading of the title; more than one when the title
+    /// is ambiguous ("Senior Program Manager": a senior IC, or a senior manager?).
+    pub readings: Vec<(Track, String, Grade)>,
+}
+
+/// Words that end a section heading ("Senior X Responsibilities", "Performance
+/// Indicators") rather than a role.
+const SECTION_LAST_WORDS: &[&str] = &[
+    "responsibilities",
+    "responsibility",
+    "requirements",
+    "requirement",
+    "indicators",
+    "process",
+    "ladder",
+    "specialties",
+    "specialty",
+    "specializations",
+    "have",
+    "haves",
+    "levels",
+    "grade",
+    "grades",
+    "overview",
+    "expectations",
+    "justification",
+    "references",
+    "path",
+    "skills",
+    "competencies",
+    "initiatives",
+    "matrix",
+    "roles",
+];
+
+/// Words that start a section heading ("Specialties for X", "Requirements").
+const SECTION_FIRST_WORDS: &[&str] = &[
+    "responsibilities",
+    "requirements",
+    "performance",
+    "hiring",
+    "career",
+    "specialties",
+    "nice",
+    "levels",
+    "job",
+    "what",
+    "about",
+    "overview",
+    "moving",
+];
+
+const STOP_WORDS: &[&str] = &[
+    "the", "of", "a", "an", "and", "&", "for", "in", "to", "at", "on", "-",
+];
+
+/// Words that are C-level titles (read as the `Chief` rank).
+const CHIEF_ABBREVIATIONS: &[&str] = &[
+    "cfo", "cto", "cmo", "cro", "clo", "cpo", "cio", "ciso", "coo", "cso", "cxo", "chro", "cao",
+];
+
+/// Compiles a pattern written in this file (never one from content).
+fn literal(pattern: &str) -> Regex {
+    #[allow(
+        clippy::expect_used,
+        reason = "the patterns are literals in this file, covered by tests"
+    )]
+    Regex::new(pattern).expect("literal regex")
+}
+
+/// "grade 7", "Grade #7", "job grade level 11", "level 11", "grades: 6".
+static GRADE_RE: LazyLock<Regex> = LazyLock::new(|| {
+    literal(r"(?i)\b(?:job\s+)?(?:grade|level)s?\s*:?\s*\[?\s*#?(\d{1,2}(?:\.\d)?)\b")
+});
+/// "is a 7" (the link text alone carries the number).
+static IS_A_NUMBER_RE: LazyLock<Regex> =
+    LazyLock::new(|| literal(r"(?i)\b(?:is|are)\s+an?\s+\[?(\d{1,2}(?:\.\d)?)\b"));
+/// "The <role> is …".
+static ROLE_RE: LazyLock<Regex> =
+    LazyLock::new(|| literal(r"(?i)^\s*the\s+(.+?)\s+(?:is|are|will be|can be)\s"));
+/// "<prefix> Job Grade".
+static JOB_GRADE_HEADING_RE: LazyLock<Regex> =
+    LazyLock::new(|| literal(r"(?i)^(.*?)[\s,:\-–—]*\bjob\s*grades?\b[\s:]*$"));
+/// A table cell that is only a grade: "Grade 7", "Job Grade #7".
+static TABLE_GRADE_RE: LazyLock<Regex> =
+    LazyLock::new(|| literal(r"(?i)^\s*(?:job\s+)?grade\s*#?(\d{1,2}(?:\.\d)?)\s*$"));
+
+/// Replaces Markdown links `[text](url)` and `[text][ref]` by their text, keeping byte
+/// offsets aligned: returns the plain text and, for each plain byte, its source offset.
+fn plain_with_offsets(src: &str) -> (String, Vec<usize>) {
+    let bytes = src.as_bytes();
+    let mut plain = String::with_capacity(src.len());
+    let mut map = Vec::with_capacity(src.len());
+    let mut i = 0;
+    while i < src.len() {
+        let c = bytes[i];
+        // Skip the `(url)` or `[ref]` part of a link.
+        let closer = match (c, bytes.get(i + 1)) {
+            (b']', Some(b'(')) => Some(')'),
+            (b']', Some(b'[')) => Some(']'),
+            _ => None,
+        };
+        if let Some(closer) = closer
+            && let Some(close) = src[i + 2..].find(closer)
+        {
+            i += 2 + close + 1;
+            continue;
+        }
+        if c == b'[' || c == b']' || c == b'*' || c == b'`' {
+            i += 1;
+            continue;
+        }
+        let ch_len = src[i..].chars().next().map_or(1, char::len_utf8);
+        plain.push_str(&src[i..i + ch_len]);
+        for k in 0..ch_len {
+            map.push(i + k);
+        }
+        i += ch_len;
+    }
+    map.push(src.len());
+    (plain, map)
+}
+
+/// Reads the grade sentence of the section text at `range` of `text`.
+pub fn read_statement(text: &str, range: Range<usize>) -> GradeStatement {
+    let section = &text[range.clone()];
+    // Paragraphs of the section (kramdown attribute lists skipped): the first one that
+    // mentions a grade, else the first one.
+    let mut paragraphs: Vec<(usize, &str)> = Vec::new();
+    let mut at = 0;
+    let mut current: Option<(usize, usize)> = None;
+    for chunk in section.split_inclusive('\n') {
+        let t = chunk.trim();
+        let skip = t.is_empty() || (t.starts_with("{:") && t.ends_with('}'));
+        match (&mut current, skip) {
+            (Some((_, end)), false) => *end = at + chunk.len(),
+            (None, false) => current = Some((at, at + chunk.len())),
+            (Some((s, e)), true) => {
+                paragraphs.push((*s, &section[*s..*e]));
+                current = None;
+            }
+            (None, true) => {}
+        }
+        at += chunk.len();
+    }
+    if let Some((s, e)) = current {
+        paragraphs.push((s, &section[s..e]));
+    }
+    let (start, para) = paragraphs
+        .iter()
+        .find(|(_, p)| GRADE_RE.is_match(&plain_with_offsets(p).0))
+        .or(paragraphs.first())
+        .copied()
+        .unwrap_or((0, ""));
+    let base = range.start + start;
+    let (plain, map) = plain_with_offsets(para);
+    // Source span of a match in the plain text: from its first char to the end of its
+    // last char (links skipped in between stay inside the span).
+    let span = |m: regex::Match<'_>| {
+        let at = |p: usize| base + map.get(p).copied().unwrap_or(para.len());
+        let last = plain[..m.end()]
+            .chars()
+            .next_back()
+            .map_or(0, char::len_utf8);
+        at(m.start())..at(m.end() - last) + last
+    };
+    let grade = GRADE_RE
+        .captures(&plain)
+        .or_else(|| IS_A_NUMBER_RE.captures(&plain))
+        .and_then(|c| c.get(1))
+        .and_then(|m| Grade::parse(m.as_str()).map(|g| (g, span(m))));
+    let role = ROLE_RE
+        .captures(&plain)
+        .and_then(|c| c.get(1))
+        .map(|m| (m.as_str().trim().to_string(), span(m)));
+    let first_line: String = plain
+        .lines()
+        .next()
+        .unwrap_or("")
+        .trim()
+        .chars()
+        .take(120)
+        .collect();
+    let lower = plain.to_lowercase();
+    let declined = grade.is_none()
+        && (lower.contains("not aligned to a")
+            || lower.contains("no job grade")
+            || lower.contains("not graded"));
+    GradeStatement {
+        role,
+        grade,
+        span: base..base + para.trim_end().len(),
+        text: first_line,
+        declined,
+    }
+}
+
+/// The title a Job Grade heading's text names before "Job Grade"
+/// (`Senior X Job Grade` → `Senior X`), or `None` when it is not a Job Grade heading.
+pub fn job_grade_prefix(heading: &str) -> Option<String> {
+    let c = JOB_GRADE_HEADING_RE.captures(heading.trim())?;
+    let prefix = c
+        .get(1)
+        .map_or("", |m| m.as_str())
+        .trim()
+        .trim_end_matches(['-', '–', '—', ':', ','])
+        .trim();
+    Some(prefix.to_string())
+}
+
+fn is_section_title(title: &str) -> bool {
+    let w = words(title);
+    match (w.first(), w.last()) {
+        (Some(first), Some(last)) => {
+            SECTION_FIRST_WORDS.contains(&first.as_str())
+                || SECTION_LAST_WORDS.contains(&last.as_str())
+        }
+        _ => true,
+    }
+}
+
+/// Significant words: lowercased, abbreviations expanded, stop words dropped.
+pub fn significant_words(title: &str) -> Vec<String> {
+    words(title)
+        .into_iter()
+        .filter(|w| !STOP_WORDS.contains(&w.as_str()))
+        .collect()
+}
+
+/// The ranks named in `words` (contiguous, longest first, without overlap; C-level
+/// abbreviations read as `Chief`), and which words they cover.
+pub fn matched_ranks<'s>(
+    words: &[String],
+    scale: &'s Scale,
+) -> (Vec<&'s crate::model::scale::Rank>, Vec<bool>) {
+    let w: Vec<&str> = words
+        .iter()
+        .map(|x| {
+            if CHIEF_ABBREVIATIONS.contains(&x.as_str()) {
+                "chief"
+            } else {
+                x.as_str()
+            }
+        })
+        .collect();
+    let mut used = vec![false; w.len()];
+    let mut found = Vec::new();
+    for rank in &scale.ranks {
+        let n = rank.words.len();
+        if n == 0 || n > w.len() {
+            continue;
+        }
+        for i in 0..=w.len() - n {
+            if w[i..i + n].iter().zip(&rank.words).all(|(a, b)| *a == b)
+                && !used[i..i + n].iter().any(|u| *u)
+            {
+                used[i..i + n].iter_mut().for_each(|u| *u = true);
+                found.push(rank);
+                break;
+            }
+        }
+    }
+    (found, used)
+}
+
+/// Reads the rank of a level title on `scale`.
+pub fn guess_rank(title: &str, scale: &Scale) -> RankGuess {
+    let none = RankGuess {
+        track: None,
+        readings: Vec::new(),
+    };
+    // "Executive Business Administrator to the CEO": what follows "to"/"for" qualifies
+    // the role and names no rank of it.
+    let all = words(title);
+    let cut = all
+        .iter()
+        .position(|w| w == "to" || w == "for")
+        .unwrap_or(all.len());
+    let mut w: Vec<String> = all[..cut]
+        .iter()
+        .filter(|w| !STOP_WORDS.contains(&w.as_str()))
+        .cloned()
+        .collect();
+    // Officer titles are C-level only with "Chief" ("Principal Accounting Officer" is not
+    // a Principal IC).
+    if w.iter().any(|x| x == "officer") && !w.iter().any(|x| x == "chief") {
+        return none;
+    }
+    if title.to_lowercase().contains("chief of staff") {
+        return none;
+    }
+    for word in &mut w {
+        if CHIEF_ABBREVIATIONS.contains(&word.as_str()) {
+            *word = "chief".to_string();
+        }
+    }
+    let has = |x: &str| w.iter().any(|v| v == x);
+    let found: Vec<(Track, String, Grade)> = matched_ranks(&w, scale)
+        .0
+        .into_iter()
+        .map(|r| (r.track, r.name.clone(), r.grade))
+        .collect();
+    let ic: Vec<_> = found
+        .iter()
+        .filter(|f| f.0 == Track::IndividualContributor)
+        .cloned()
+        .collect();
+    let mgmt: Vec<_> = found
+        .iter()
+        .filter(|f| f.0 == Track::Management)
+        .cloned()
+        .collect();
+    let rank_named = |track: Track, name: &str| {
+        scale
+            .ranks
+            .iter()
+            .find(|r| r.track == track && r.name.eq_ignore_ascii_case(name))
+            .map(|r| (r.track, r.name.clone(), r.grade))
+    };
+    let intermediate = || rank_named(Track::IndividualContributor, "Intermediate");
+    let manager_only = mgmt.iter().all(|m| m.1.eq_ignore_ascii_case("manager"));
+
+    if !mgmt.is_empty() && !manager_only {
+        // Director, VP, Chief, …: management, read by its highest rank.
+        let best = mgmt.iter().max_by_key(|m| m.2).cloned();
+        return RankGuess {
+            track: Some(Track::Management),
+            readings: best.into_iter().collect(),
+        };
+    }
+    if mgmt.is_empty() {
+        let reading = ic.iter().max_by_key(|m| m.2).cloned().or_else(intermediate);
+        return RankGuess {
+            track: Some(Track::IndividualContributor),
+            readings: reading.into_iter().collect(),
+        };
+    }
+    // "Manager" is in the title: a people manager, or an IC role noun (Product Manager)?
+    let first_role_word = w.iter().position(|x| x != "senior" && x != "intermediate");
+    let manager_first = first_role_word.is_some_and(|i| w[i] == "manager");
+    // "Intermediate" is the default level and says nothing about the track.
+    let other_ic = ic
+        .iter()
+        .any(|r| !r.1.eq_ignore_ascii_case("senior") && !r.1.eq_ignore_ascii_case("intermediate"));
+    // "Associate Manager": a rank of its own that the scale does not list.
+    if w.windows(2).any(|p| {
+        p[1] == "manager" && p[0] != "senior" && ic.iter().any(|r| r.1.eq_ignore_ascii_case(&p[0]))
+    }) {
+        return none;
+    }
+    if other_ic {
+        // Staff/Principal/Associate Program Manager: the IC ladder.
+        let reading = ic.iter().max_by_key(|m| m.2).cloned();
+        return RankGuess {
+            track: Some(Track::IndividualContributor),
+            readings: reading.into_iter().collect(),
+        };
+    }
+    let senior = has("senior");
+    let as_manager = if senior {
+        rank_named(Track::Management, "Senior Manager")
+    } else {
+        rank_named(Track::Management, "Manager")
+    };
+    if manager_first {
+        // "Manager, Red Team", "Senior Manager, Field Security".
+        return RankGuess {
+            track: Some(Track::Management),
+            readings: as_manager.into_iter().collect(),
+        };
+    }
+    let as_ic = if senior {
+        rank_named(Track::IndividualContributor, "Senior")
+    } else {
+        intermediate()
+    };
+    RankGuess {
+        track: None,
+        readings: as_ic.into_iter().chain(as_manager).collect(),
+    }
+}
+
+/// Extracts the job family of `page` (at `index` in the site), if it is one.
+pub fn extract(index: usize, page_title: &str, parsed: &ParsedPage) -> Option<JobFamily> {
+    let rel = &parsed.source.rel_path;
+    let in_tree = rel.starts_with("job-families/") || rel.contains("/job-families/");
+    let layout = parsed.front_matter.layout.as_deref() == Some("job_family_page");
+    let department = department_of(rel);
+    let mut levels = prose_levels(page_title, parsed);
+    if levels.is_empty() {
+        levels = table_levels(parsed);
+    }
+    if let Some(fm) = front_matter_levels(page_title, parsed) {
+        levels = merge_front_matter(fm, levels);
+    }
+    let has_grade_section = levels
+        .iter()
+        .any(|l| l.grade.is_some() || l.statement.is_some());
+    let is_family = layout || (in_tree && has_grade_section);
+    if !is_family {
+        return None;
+    }
+    Some(JobFamily {
+        page: index,
+        title: page_title.to_string(),
+        department,
+        levels,
+    })
+}
+
+/// `job-families/engineering/x/index.html.md` → `engineering`.
+fn department_of(rel: &str) -> String {
+    let after = match rel.find("job-families/") {
+        Some(i) => &rel[i + "job-families/".len()..],
+        None => return String::new(),
+    };
+    match after.split_once('/') {
+        Some((dept, _)) => dept.to_string(),
+        None => String::new(),
+    }
+}
+
+fn section_end(parsed: &ParsedPage, i: usize) -> usize {
+    parsed
+        .markdown
+        .headings
+        .get(i + 1)
+        .map_or(parsed.source.text.len(), |h| h.span.start)
+}
+
+fn heading_span_end(text: &str, h: &Heading) -> usize {
+    // The heading's own line ends at the first line break after its start.
+    text[h.span.start..]
+        .find('\n')
+        .map_or(text.len(), |e| h.span.start + e + 1)
+}
+
+fn prose_levels(page_title: &str, parsed: &ParsedPage) -> Vec<Level> {
+    let headings = &parsed.markdown.headings;
+    let text = &parsed.source.text;
+    let mut levels: Vec<Level> = Vec::new();
+    let mut level_headings: Vec<Option<usize>> = Vec::new();
+    let mut statement_headings: Vec<usize> = Vec::new();
+    for (gi, g) in headings.iter().enumerate() {
+        // A Job Grade heading, or a heading whose first paragraph is the grade sentence
+        // ("### Stock Administrator" / "The Stock Administrator is a grade 6."): then the
+        // heading itself names the level.
+        let prefix = match job_grade_prefix(&g.text) {
+            Some(prefix) => prefix,
+            None => {
+                let st = read_statement(text, heading_span_end(text, g)..section_end(parsed, gi));
+                let is_sentence = st.role.is_some()
+                    && st.grade.is_some()
+                    && st.text.to_lowercase().contains("grade");
+                if !is_sentence || is_section_title(&g.text) {
+                    continue;
+                }
+                g.text.clone()
+            }
+        };
+        let parent = headings[..gi].iter().rposition(|h| h.level < g.level);
+        let role_heading =
+            |p: &usize| headings[*p].level >= 2 && !is_section_title(&headings[*p].text);
+        let level_heading = if prefix.is_empty() {
+            // `#### Job Grade` under `### Senior X`, or (flat layouts) `### Job Grade`
+            // right after `### Senior X`; at the top of a single-level page there is no
+            // such heading and the page itself is the level.
+            parent.filter(role_heading).or_else(|| {
+                gi.checked_sub(1).filter(|&p| {
+                    headings[p].level == g.level
+                        && role_heading(&p)
+                        && job_grade_prefix(&headings[p].text).is_none()
+                })
+            })
+        } else {
+            // `### Senior X Job Grade`: the heading named by the prefix (flat layouts put
+            // it beside the Job Grade heading), else a parent sharing its words.
+            let want = significant_words(&prefix);
+            headings[..gi]
+                .iter()
+                .rposition(|h| h.level <= g.level && significant_words(&h.text) == want)
+                .or_else(|| {
+                    parent.filter(role_heading).filter(|&p| {
+                        significant_words(&headings[p].text)
+                            .iter()
+                            .any(|w| want.contains(w))
+                    })
+                })
+        };
+        let statement = read_statement(text, heading_span_end(text, g)..section_end(parsed, gi));
+        let (title, title_span, anchor) = match level_heading {
+            Some(p) => (
+                headings[p].text.clone(),
+                headings[p].span.clone(),
+                headings[p].id.clone(),
+            ),
+            None if !prefix.is_empty() => (prefix.clone(), g.span.clone(), g.id.clone()),
+            None => (page_title.to_string(), g.span.clone(), g.id.clone()),
+        };
+        // "Read more about grades [here](…)": a pointer, not a level's grade.
+        if !statement.text.is_empty() && statement.role.is_none() && statement.grade.is_none() {
+            continue;
+        }
+        statement_headings.push(gi);
+        if level_heading.is_some() && level_headings.contains(&level_heading) {
+            continue;
+        }
+        level_headings.push(level_heading);
+        levels.push(Level {
+            title,
+            title_span,
+            anchor,
+            grade: statement.grade.as_ref().map(|(g, _)| *g),
+            grade_span: statement.grade.as_ref().map(|(_, s)| s.clone()),
+            source: statement.grade.as_ref().map(|_| GradeSource::Prose),
+            statement: Some(statement),
+            prose: None,
+        });
+    }
+    // Role-like headings beside graded level headings, without a grade of their own.
+    let graded: Vec<usize> = level_headings.iter().flatten().copied().collect();
+    // Headings above the "Levels" heading introduce the family.
+    let levels_at = headings
+        .iter()
+        .position(|h| words(&h.text).iter().any(|w| w == "levels"))
+        .unwrap_or(0);
+    let mut extra: Vec<(usize, Level)> = Vec::new();
+    for (i, h) in headings.iter().enumerate() {
+        if i < levels_at
+            || graded.contains(&i)
+            || statement_headings.contains(&i)
+            || is_section_title(&h.text)
+            || job_grade_prefix(&h.text).is_some()
+        {
+            continue;
+        }
+        // A heading repeating the family's title introduces the family; one repeating a
+        // graded level's title is that level's intro (or a copy of its heading).
+        let mine = significant_words(&h.text);
+        if mine == significant_words(page_title)
+            || levels.iter().any(|l| significant_words(&l.title) == mine)
+        {
+            continue;
+        }
+        let parent = headings[..i].iter().rposition(|x| x.level < h.level);
+        // Headings under "Specialties" (or any other section) describe specialties, not
+        // levels; only "Levels" and role headings hold levels.
+        if parent.is_some_and(|p| {
+            is_section_title(&headings[p].text)
+                && !words(&headings[p].text).iter().any(|w| w == "levels")
+        }) {
+            continue;
+        }
+        let siblings: Vec<&Heading> = graded
+            .iter()
+            .filter(|&&g| {
+                headings[g].level == h.level
+                    && headings[..g]
+                        .iter()
+                        .rposition(|x| x.level < headings[g].level)
+                        == parent
+            })
+            .map(|&g| &headings[g])
+            .collect();
+        if siblings.is_empty() {
+            continue;
+        }
+        // It must read as a role of this family: share a significant word with a graded
+        // sibling that is not a rank word.
+        let shares = siblings.iter().any(|s| {
+            significant_words(&s.text)
+                .iter()
+                .any(|w| mine.contains(w) && !is_rank_word(w))
+        });
+        // And have no Job Grade section nested under a differently named heading.
+        let has_grade_below = headings[i + 1..]
+            .iter()
+            .take_while(|x| x.level > h.level)
+            .any(|x| job_grade_prefix(&x.text).is_some());
+        if shares && !has_grade_below {
+            extra.push((
+                i,
+                Level {
+                    title: h.text.clone(),
+                    title_span: h.span.clone(),
+                    anchor: h.id.clone(),
+                    grade: None,
+                    grade_span: None,
+                    source: None,
+                    statement: None,
+                    prose: None,
+                },
+            ));
+        }
+    }
+    if extra.is_empty() {
+        return levels;
+    }
+    // Merge in document order.
+    let mut all: Vec<(usize, Level)> = levels
+        .into_iter()
+        .map(|l| (l.title_span.start, l))
+        .collect();
+    all.extend(extra.into_iter().map(|(_, l)| (l.title_span.start, l)));
+    all.sort_by_key(|(at, _)| *at);
+    all.into_iter().map(|(_, l)| l).collect()
+}
+
+fn is_rank_word(w: &str) -> bool {
+    matches!(
+        w,
+        "intern"
+            | "junior"
+            | "associate"
+            | "intermediate"
+            | "senior"
+            | "staff"
+            | "principal"
+            | "distinguished"
+            | "fellow"
+            | "manager"
+            | "director"
+            | "vp"
+            | "evp"
+            | "chief"
+            | "ceo"
+            | "group"
+            | "lead"
+            | "head"
+    )
+}
+
+/// Levels from grade table rows: a cell that is only a grade (`[Grade 7](…)`), and the
+/// first other cell with letters as the title.
+fn table_levels(parsed: &ParsedPage) -> Vec<Level> {
+    let text = &parsed.source.text;
+    let mut levels = Vec::new();
+    let mut offset = parsed.body_start;
+    for line in text[parsed.body_start..].split_inclusive('\n') {
+        let line_start = offset;
+        offset += line.len();
+        let t = line.trim();
+        if !t.starts_with('|') {
+            continue;
+        }
+        let mut cells: Vec<(Range<usize>, &str)> = Vec::new();
+        let mut pos = line_start + (line.len() - line.trim_start().len()) + 1;
+        for cell in t.trim_matches('|').split('|') {
+            cells.push((pos..pos + cell.len(), cell));
+            pos += cell.len() + 1;
+        }
+        let mut grade = None;
+        let mut title = None;
+        for (range, cell) in &cells {
+            let (plain, map) = plain_with_offsets(cell);
+            if let Some(c) = TABLE_GRADE_RE.captures(&plain)
+                && grade.is_none()
+                && let Some(m) = c.get(1)
+                && let Some(g) = Grade::parse(m.as_str())
+            {
+                grade = Some((g, range.start + map[m.start()]..range.start + map[m.end()]));
+            } else if title.is_none()
+                && plain.chars().any(char::is_alphabetic)
+                && !plain.to_lowercase().contains("grade")
+            {
+                let anchor = cell
+                    .find("](#")
+                    .and_then(|i| cell[i + 3..].split(')').next())
+                    .map(str::to_string);
+                title = Some((plain.trim().to_string(), range.clone(), anchor));
+            }
+        }
+        if let (Some((g, gspan)), Some((title, tspan, anchor))) = (grade, title) {
+            levels.push(Level {
+                anchor: anchor.unwrap_or_else(|| crate::slug::slugify(&title)),
+                title,
+                title_span: tspan,
+                grade: Some(g),
+                grade_span: Some(gspan),
+                source: Some(GradeSource::Table),
+                statement: None,
+                prose: None,
+            });
+        }
+    }
+    levels
+}
+
+/// Levels from front matter: `levels: [{title, grade}]`, or `grade:` (one level titled
+/// like the page).
+fn front_matter_levels(page_title: &str, parsed: &ParsedPage) -> Option<Vec<Level>> {
+    let data = &parsed.front_matter.data;
+    let span = |key: &str| key_line(parsed, key);
+    let grade_of = |v: &Value| match v {
+        Value::Number(n) => n.as_f64().and_then(Grade::from_f64),
+        Value::String(s) => Grade::parse(s),
+        _ => None,
+    };
+    if let Some(Value::Array(items)) = data.get("levels") {
+        let levels_span = span("levels");
+        let mut out = Vec::new();
+        for item in items {
+            let Value::Object(map) = item else { continue };
+            let Some(title) = map.get("title").and_then(Value::as_str) else {
+                continue;
+            };
+            let grade = map.get("grade").and_then(grade_of);
+            let line =
+                find_in(parsed, levels_span.clone(), title).unwrap_or_else(|| levels_span.clone());
+            out.push(Level {
+                title: title.to_string(),
+                title_span: line.clone(),
+                anchor: crate::slug::slugify(title),
+                grade,
+                grade_span: grade.map(|_| line),
+                source: grade.map(|_| GradeSource::FrontMatter),
+                statement: None,
+                prose: None,
+            });
+        }
+        return Some(out);
+    }
+    let grade = data.get("grade")?;
+    let g = grade_of(grade);
+    let line = span("grade");
+    Some(vec![Level {
+        title: page_title.to_string(),
+        title_span: line.clone(),
+        anchor: String::new(),
+        grade: g,
+        grade_span: g.map(|_| line),
+        source: g.map(|_| GradeSource::FrontMatter),
+        statement: None,
+        prose: None,
+    }])
+}
+
+/// Front matter wins; a prose level with the same title (or the only prose level of a
+/// single-level page) keeps its heading anchor and its statement as `prose`.
+fn merge_front_matter(mut fm: Vec<Level>, prose: Vec<Level>) -> Vec<Level> {
+    let single = fm.len() == 1 && prose.len() == 1;
+    for level in &mut fm {
+        let want = significant_words(&level.title);
+        let matched = prose
+            .iter()
+            .find(|p| significant_words(&p.title) == want)
+            .or(if single { prose.first() } else { None });
+        if let Some(p) = matched {
+            if level.anchor.is_empty() || !p.anchor.is_empty() {
+                level.anchor = p.anchor.clone();
+            }
+            level.prose = p.statement.clone();
+        }
+    }
+    fm
+}
+
+/// Span of the front-matter line that starts with `key:`.
+fn key_line(parsed: &ParsedPage, key: &str) -> Range<usize> {
+    let text = &parsed.source.text[..parsed.body_start];
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        if line.starts_with(key) && line[key.len()..].trim_start().starts_with(':') {
+            return at..at + line.trim_end().len();
+        }
+        at += line.len();
+    }
+    0..0
+}
+
+/// The span of `needle` in the front matter at or after `from`.
+fn find_in(parsed: &ParsedPage, from: Range<usize>, needle: &str) -> Option<Range<usize>> {
+    let text = &parsed.source.text[..parsed.body_start];
+    let start = from.start.min(text.len());
+    text[start..]
+        .find(needle)
+        .map(|i| start + i..start + i + needle.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::scale::Scales;
+
+    fn rank(title: &str) -> (Option<Track>, Vec<String>) {
+        let scales = Scales::default();
+        let g = guess_rank(title, scales.for_path("job-families/x/y.md"));
+        (
+            g.track,
+            g.readings
+                .iter()
+                .map(|r| format!("{}={}", r.1, r.2))
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn ranks_from_titles() {
+        use Track::*;
+        assert_eq!(
+            rank("Senior Backend Engineer"),
+            (Some(IndividualContributor), vec!["Senior=7".into()])
+        );
+        assert_eq!(
+            rank("Backend Engineer"),
+            (Some(IndividualContributor), vec!["Intermediate=6".into()])
+        );
+        assert_eq!(
+            rank("Intern, Backend Engineer"),
+            (Some(IndividualContributor), vec!["Intern=4".into()])
+        );
+        assert_eq!(
+            rank("Senior Distinguished Engineer"),
+            (
+                Some(IndividualContributor),
+                vec!["Senior Distinguished=11".into()]
+            )
+        );
+        assert_eq!(
+            rank("Director of Engineering"),
+            (Some(Management), vec!["Director=10".into()])
+        );
+        assert_eq!(
+            rank("Senior Director, Development"),
+            (Some(Management), vec!["Senior Director=11".into()])
+        );
+        assert_eq!(
+            rank("Vice President of Sales"),
+            (Some(Management), vec!["VP=12".into()])
+        );
+        assert_eq!(
+            rank("Chief Technology Officer"),
+            (Some(Management), vec!["Chief=14".into()])
+        );
+        assert_eq!(rank("CFO"), (Some(Management), vec!["Chief=14".into()]));
+        assert_eq!(
+            rank("Manager, Red Team"),
+            (Some(Management), vec!["Manager=8".into()])
+        );
+        assert_eq!(
+            rank("Senior Manager, Field Security"),
+            (Some(Management), vec!["Senior Manager=9".into()])
+        );
+        assert_eq!(
+            rank("Staff Program Manager"),
+            (Some(IndividualContributor), vec!["Staff=8".into()])
+        );
+        // Ambiguous: an IC role noun or a people manager.
+        assert_eq!(
+            rank("Senior Program Manager"),
+            (None, vec!["Senior=7".into(), "Senior Manager=9".into()])
+        );
+        assert_eq!(
+            rank("Backend Engineering Manager"),
+            (None, vec!["Intermediate=6".into(), "Manager=8".into()])
+        );
+        assert_eq!(rank("Chief of Staff to the CEO"), (None, vec![]));
+        assert_eq!(
+            rank("Staff Executive Business Administrator to the CEO"),
+            (Some(IndividualContributor), vec!["Staff=8".into()])
+        );
+        assert_eq!(rank("Principal Accounting Officer"), (None, vec![]));
+        assert_eq!(
+            rank("Manager, Data (Intermediate)"),
+            (Some(Management), vec!["Manager=8".into()])
+        );
+        assert_eq!(
+            rank("Associate Manager, Candidate Experience"),
+            (None, vec![])
+        );
+        assert_eq!(
+            rank("Product Manager - Marketing (Intermediate)"),
+            (None, vec!["Intermediate=6".into(), "Manager=8".into()])
+        );
+    }
+
+    #[test]
+    fn job_grade_headings() {
+        assert_eq!(job_grade_prefix("Job Grade").as_deref(), Some(""));
+        assert_eq!(
+            job_grade_prefix("Senior Backend Engineer Job Grade").as_deref(),
+            Some("Senior Backend Engineer")
+        );
+        assert_eq!(
+            job_grade_prefix("Group Manager, Product (GMP) - Job Grade").as_deref(),
+            Some("Group Manager, Product (GMP)")
+        );
+        assert_eq!(job_grade_prefix("Job Grades").as_deref(), Some(""));
+        assert_eq!(job_grade_prefix("Grade and pay"), None);
+    }
+
+    fn stmt(s: &str) -> (Option<String>, Option<String>, String) {
+        let st = read_statement(s, 0..s.len());
+        let role = st.role.as_ref().map(|(r, span)| {
+            assert_eq!(&s[span.clone()], r);
+            r.clone()
+        });
+        let grade = st.grade.as_ref().map(|(g, span)| {
+            assert_eq!(
+                Grade::parse(&s[span.clone()]),
+                Some(*g),
+                "span {:?} in {s}",
+                span
+            );
+            g.to_string()
+        });
+        (role, grade, st.text)
+    }
+
+    #[test]
+    fn grade_sentences_as_written() {
+        let url =
+            "(/handbook/total-rewards/compensation/compensation-calculator/#gitlab-job-grades)";
+        let cases = [
+            (
+                format!("\nThe Senior Backend Engineer is a [grade 7]{url}.\n"),
+                Some("Senior Backend Engineer"),
+                Some("7"),
+            ),
+            (
+                format!("The Staff X is a [8]{url}."),
+                Some("Staff X"),
+                Some("8"),
+            ),
+            (
+                format!("The Distinguished Engineer is a job grade [level 11]{url}."),
+                Some("Distinguished Engineer"),
+                Some("11"),
+            ),
+            (
+                "The Manager is a grade 8.".to_string(),
+                Some("Manager"),
+                Some("8"),
+            ),
+            (
+                format!("The Senior Manager is a [Grade #9]{url}"),
+                Some("Senior Manager"),
+                Some("9"),
+            ),
+            (
+                format!("{{:.no_toc}}\n\nThe Analyst is a [grade 6]{url}."),
+                Some("Analyst"),
+                Some("6"),
+            ),
+            (
+                format!("The Principal PM is a [grade 9.5]{url}."),
+                Some("Principal PM"),
+                Some("9.5"),
+            ),
+            (
+                "The {Title} is a grade {Grade}.".to_string(),
+                Some("{Title}"),
+                None,
+            ),
+            ("Grade to be determined.".to_string(), None, None),
+        ];
+        for (text, role, grade) in cases {
+            let (r, g, _) = stmt(&text);
+            assert_eq!(r.as_deref(), role, "{text}");
+            assert_eq!(g.as_deref(), grade, "{text}");
+        }
+    }
+}

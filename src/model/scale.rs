@@ -1,0 +1,391 @@
+//! The grade scale: which job grades exist, and which grade each level title (rank) has on
+//! each track. It is data: `[grades]` in `ladder.toml`, defaulting to GitLab's published
+//! scale (the "GitLab Job Grades" table of its compensation calculator, see
+//! `../shared/reference/gitlab-and-peers.md` A.3), with per-folder overrides (GitLab's
+//! sales organisation uses another table, so its folder skips rank checks by default).
+//!
+//! ```toml
+//! [grades.ic]               # individual-contributor ranks
+//! Intern = 4
+//! Senior = 7
+//! [grades.management]       # management ranks
+//! Manager = 8
+//! [grades]
+//! other = [9.5]             # grades that exist without a rank of their own
+//! [grades.folders."job-families/sales"]
+//! rank = false              # no rank checks here (or give it its own ic/management tables)
+//! ```
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// A job grade, stored in tenths so `9.5` is exact: `Grade(95)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Grade(pub u16);
+
+impl Grade {
+    /// Parses `7`, `9.5`, `#7`; `None` for anything else or a grade above 99.
+    pub fn parse(s: &str) -> Option<Grade> {
+        let s = s.trim().trim_start_matches('#');
+        let (whole, tenth) = match s.split_once('.') {
+            Some((w, t)) if t.len() == 1 => (w, t.parse::<u16>().ok()?),
+            Some(_) => return None,
+            None => (s, 0),
+        };
+        let whole: u16 = whole.parse().ok()?;
+        (whole < 100).then_some(Grade(whole * 10 + tenth))
+    }
+
+    /// From a config number (`9.5`); `None` if it is not a multiple of 0.1 in 0–99.9.
+    pub fn from_f64(value: f64) -> Option<Grade> {
+        let tenths = (value * 10.0).round();
+        ((0.0..1000.0).contains(&tenths) && ((value * 10.0) - tenths).abs() < 1e-6)
+            .then_some(Grade(tenths as u16))
+    }
+
+    /// As a number, for JSON (`9.5`, `7`).
+    pub fn as_f64(self) -> f64 {
+        f64::from(self.0) / 10.0
+    }
+}
+
+impl fmt::Display for Grade {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0.is_multiple_of(10) {
+            write!(f, "{}", self.0 / 10)
+        } else {
+            write!(f, "{}.{}", self.0 / 10, self.0 % 10)
+        }
+    }
+}
+
+impl Serialize for Grade {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        if self.0.is_multiple_of(10) {
+            s.serialize_u16(self.0 / 10)
+        } else {
+            s.serialize_f64(self.as_f64())
+        }
+    }
+}
+
+/// A career track.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Track {
+    /// Individual contributor: Intern … Fellow.
+    IndividualContributor,
+    /// People management: Manager … CEO.
+    Management,
+}
+
+impl Track {
+    /// `individual contributor` / `management`.
+    pub fn label(self) -> &'static str {
+        match self {
+            Track::IndividualContributor => "individual contributor",
+            Track::Management => "management",
+        }
+    }
+}
+
+/// `[grades]` (and each `[grades.folders."…"]`) as written in `ladder.toml`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScaleConfig {
+    /// Individual-contributor ranks: title word(s) → grade.
+    pub ic: Option<BTreeMap<String, f64>>,
+    /// Management ranks: title word(s) → grade.
+    pub management: Option<BTreeMap<String, f64>>,
+    /// Further grades that exist without a rank (e.g. `9.5`).
+    pub other: Option<Vec<f64>>,
+    /// Whether levels are checked against their rank (`grade-rank`); default true.
+    pub rank: Option<bool>,
+    /// Per-folder scales, keyed by content-relative folder (`job-families/sales`); only at
+    /// the top level. A folder's keys replace the top-level ones it names.
+    #[serde(default)]
+    pub folders: BTreeMap<String, ScaleConfig>,
+}
+
+/// One rank of a track: `Senior` → IC 7.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rank {
+    /// The rank's name, as configured (`Senior Manager`).
+    pub name: String,
+    /// Its words, lowercased (`["senior", "manager"]`).
+    pub words: Vec<String>,
+    /// Its track.
+    pub track: Track,
+    /// Its grade.
+    pub grade: Grade,
+}
+
+/// A resolved scale: ranks of both tracks, the grades that exist, whether ranks are checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Scale {
+    /// Ranks, longest name first (so `Senior Manager` matches before `Manager`).
+    pub ranks: Vec<Rank>,
+    /// Every grade that exists: the ranks' grades plus `other`, sorted.
+    pub grades: Vec<Grade>,
+    /// Whether `grade-rank` applies.
+    pub check_rank: bool,
+}
+
+/// GitLab's published scale (compensation calculator, "GitLab Job Grades").
+const DEFAULT_IC: &[(&str, u16)] = &[
+    ("Intern", 4),
+    ("Junior", 5),
+    ("Associate", 5),
+    ("Intermediate", 6),
+    ("Senior", 7),
+    ("Staff", 8),
+    ("Principal", 9),
+    ("Senior Principal", 10),
+    ("Distinguished", 10),
+    ("Senior Distinguished", 11),
+    ("Fellow", 12),
+];
+const DEFAULT_MANAGEMENT: &[(&str, u16)] = &[
+    ("Manager", 8),
+    ("Senior Manager", 9),
+    ("Group Manager", 9),
+    ("Director", 10),
+    ("Senior Director", 11),
+    ("VP", 12),
+    ("EVP", 14),
+    ("Chief", 14),
+    ("CEO", 15),
+];
+
+/// All scales of a site: the default and the per-folder ones.
+#[derive(Debug, Clone)]
+pub struct Scales {
+    default: Scale,
+    /// (content-relative folder with trailing `/`, scale), longest folder first.
+    folders: Vec<(String, Scale)>,
+}
+
+impl Scales {
+    /// Resolves `[grades]`: the built-in scale with the config's tables replacing the ones
+    /// it names, then each folder on top of that. GitLab's sales folder skips rank checks
+    /// unless configured. `Err(message)` for a grade that is not a multiple of 0.1.
+    pub fn from_config(config: &ScaleConfig) -> Result<Scales, String> {
+        let builtin = ScaleConfig {
+            ic: Some(
+                DEFAULT_IC
+                    .iter()
+                    .map(|(n, g)| (n.to_string(), f64::from(*g)))
+                    .collect(),
+            ),
+            management: Some(
+                DEFAULT_MANAGEMENT
+                    .iter()
+                    .map(|(n, g)| (n.to_string(), f64::from(*g)))
+                    .collect(),
+            ),
+            other: Some(Vec::new()),
+            rank: Some(true),
+            folders: BTreeMap::new(),
+        };
+        let top = merge(&builtin, config);
+        let default = resolve(&top)?;
+        let mut folder_configs = config.folders.clone();
+        folder_configs
+            .entry("job-families/sales".to_string())
+            .or_insert_with(|| ScaleConfig {
+                rank: Some(false),
+                ..ScaleConfig::default()
+            });
+        let mut folders = Vec::new();
+        for (folder, fc) in &folder_configs {
+            let scale = resolve(&merge(&top, fc))
+                .map_err(|e| format!("[grades.folders.\"{folder}\"]: {e}"))?;
+            folders.push((format!("{}/", folder.trim_matches('/')), scale));
+        }
+        folders.sort_by_key(|(f, _)| std::cmp::Reverse(f.len()));
+        Ok(Scales { default, folders })
+    }
+
+    /// The scale for a page at content-relative path `rel_path`.
+    pub fn for_path(&self, rel_path: &str) -> &Scale {
+        self.folders
+            .iter()
+            .find(|(folder, _)| rel_path.starts_with(folder.as_str()))
+            .map_or(&self.default, |(_, s)| s)
+    }
+}
+
+impl Default for Scales {
+    fn default() -> Self {
+        Scales::from_config(&ScaleConfig::default()).unwrap_or_else(|_| Scales {
+            default: Scale {
+                ranks: Vec::new(),
+                grades: Vec::new(),
+                check_rank: false,
+            },
+            folders: Vec::new(),
+        })
+    }
+}
+
+fn merge(base: &ScaleConfig, over: &ScaleConfig) -> ScaleConfig {
+    ScaleConfig {
+        ic: over.ic.clone().or_else(|| base.ic.clone()),
+        management: over.management.clone().or_else(|| base.management.clone()),
+        other: over.other.clone().or_else(|| base.other.clone()),
+        rank: over.rank.or(base.rank),
+        folders: BTreeMap::new(),
+    }
+}
+
+fn resolve(config: &ScaleConfig) -> Result<Scale, String> {
+    let mut ranks = Vec::new();
+    for (track, table) in [
+        (Track::IndividualContributor, &config.ic),
+        (Track::Management, &config.management),
+    ] {
+        for (name, value) in table.iter().flatten() {
+            let grade = Grade::from_f64(*value).ok_or_else(|| {
+                format!("grade {value} of `{name}` is not a number with at most one decimal")
+            })?;
+            ranks.push(Rank {
+                words: words(name),
+                name: name.clone(),
+                track,
+                grade,
+            });
+        }
+    }
+    ranks.sort_by(|a, b| b.words.len().cmp(&a.words.len()).then(a.name.cmp(&b.name)));
+    let mut grades: Vec<Grade> = ranks.iter().map(|r| r.grade).collect();
+    for value in config.other.iter().flatten() {
+        grades.push(Grade::from_f64(*value).ok_or_else(|| {
+            format!("grade {value} in `other` is not a number with at most one decimal")
+        })?);
+    }
+    grades.sort();
+    grades.dedup();
+    Ok(Scale {
+        ranks,
+        grades,
+        check_rank: config.rank.unwrap_or(true),
+    })
+}
+
+/// Lowercased words of a title, with punctuation as separators and common abbreviations
+/// spelled out: `Sr.` → `senior`, `Mgr` → `manager`, `Vice President` → `vp`,
+/// `Executive VP` → `evp`.
+pub fn words(title: &str) -> Vec<String> {
+    let raw: Vec<String> = title
+        .split(|c: char| !c.is_alphanumeric() && c != '&')
+        .filter(|w| !w.is_empty())
+        .map(|w| w.to_lowercase())
+        .collect();
+    let mut out: Vec<String> = Vec::with_capacity(raw.len());
+    let mut i = 0;
+    while i < raw.len() {
+        let w = raw[i].as_str();
+        let next = raw.get(i + 1).map(String::as_str);
+        match (w, next) {
+            ("vice", Some("president")) => {
+                if out.last().is_some_and(|l| l == "executive") {
+                    out.pop();
+                    out.push("evp".into());
+                } else {
+                    out.push("vp".into());
+                }
+                i += 2;
+                continue;
+            }
+            ("sr", _) => out.push("senior".into()),
+            ("mgr", _) => out.push("manager".into()),
+            ("vp", _) if out.last().is_some_and(|l| l == "executive") => {
+                out.pop();
+                out.push("evp".into());
+            }
+            _ => out.push(raw[i].clone()),
+        }
+        i += 1;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn grades_parse_and_print() {
+        assert_eq!(Grade::parse("7"), Some(Grade(70)));
+        assert_eq!(Grade::parse("9.5"), Some(Grade(95)));
+        assert_eq!(Grade::parse("#8"), Some(Grade(80)));
+        assert_eq!(Grade::parse("{Title}"), None);
+        assert_eq!(Grade(95).to_string(), "9.5");
+        assert_eq!(Grade(120).to_string(), "12");
+        assert_eq!(Grade::from_f64(9.5), Some(Grade(95)));
+        assert_eq!(Grade::from_f64(9.55), None);
+        assert_eq!(
+            serde_json::to_string(&[Grade(70), Grade(95)]).unwrap(),
+            "[7,9.5]"
+        );
+    }
+
+    #[test]
+    fn default_scale_is_gitlabs() {
+        let scales = Scales::default();
+        let s = scales.for_path("job-families/engineering/x.md");
+        let shown: Vec<String> = s.grades.iter().map(|g| g.to_string()).collect();
+        assert_eq!(
+            shown,
+            ["4", "5", "6", "7", "8", "9", "10", "11", "12", "14", "15"]
+        );
+        assert!(s.check_rank);
+        assert!(
+            !scales
+                .for_path("job-families/sales/x/index.html.md")
+                .check_rank
+        );
+        assert_eq!(s.ranks[0].words.len(), 2, "two-word ranks first");
+    }
+
+    #[test]
+    fn config_replaces_tables_and_folders_override() {
+        let config: ScaleConfig = toml::from_str(
+            "other = [9.5]\n[management]\nManager = 9\n[folders.\"job-families/product\"]\nother = [9.5, 13]\n",
+        )
+        .unwrap();
+        let scales = Scales::from_config(&config).unwrap();
+        let top = scales.for_path("job-families/eng/x.md");
+        assert!(top.grades.contains(&Grade(95)));
+        assert!(!top.grades.contains(&Grade(80)) || top.ranks.iter().any(|r| r.grade == Grade(80)));
+        assert_eq!(
+            top.ranks
+                .iter()
+                .find(|r| r.name == "Manager")
+                .map(|r| r.grade),
+            Some(Grade(90))
+        );
+        assert!(
+            scales
+                .for_path("job-families/product/pm.md")
+                .grades
+                .contains(&Grade(130))
+        );
+        assert!(!top.grades.contains(&Grade(130)));
+        let bad: ScaleConfig = toml::from_str("other = [9.55]").unwrap();
+        assert!(Scales::from_config(&bad).is_err());
+    }
+
+    #[test]
+    fn title_words_normalise_abbreviations() {
+        assert_eq!(
+            words("Sr. Manager, Red Team"),
+            ["senior", "manager", "red", "team"]
+        );
+        assert_eq!(words("Vice President of Sales"), ["vp", "of", "sales"]);
+        assert_eq!(words("Executive Vice President"), ["evp"]);
+        assert_eq!(words("FP&A Manager"), ["fp&a", "manager"]);
+    }
+}

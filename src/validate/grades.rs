@@ -1,0 +1,641 @@
+//! Job-family rules: levels and job grades against the grade scale, and the sections a
+//! job family needs. Precision first: a finding is made only when the page says
+//! something unambiguous (a rank the title settles, a role the sentence names).
+//!
+//! | rule | fires on |
+//! |---|---|
+//! | `grade-missing` | a level (or a single-level family) without a job grade |
+//! | `grade-unparsed` | a Job Grade section with no readable grade |
+//! | `grade-unknown` | a grade the scale does not list |
+//! | `grade-rank` | a grade no reading of the title's rank gives |
+//! | `grade-order` | within one track, a more senior rank with a lower grade |
+//! | `grade-title` | a grade sentence naming another level or role than its heading |
+//! | `level-duplicate` | one level twice in a family |
+//! | `grade-conflict` | front matter and prose disagree; one title, two grades across families |
+//! | `section-missing` | a required section absent from a job family |
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use crate::diagnostic::{Diagnostic, Rule};
+use crate::model::ladder::{JobFamily, Level, guess_rank, matched_ranks, significant_words};
+use crate::model::scale::{Grade, Scale, Track, words};
+use crate::model::{Page, Site};
+
+/// Runs the per-family rules on one family.
+pub fn check_family(site: &Site, family: &JobFamily, diags: &mut Vec<Diagnostic>) {
+    let page = &site.pages[family.page];
+    let file = &page.parsed.source;
+    let scale = site.scales.for_path(&file.rel_path);
+    let title_span = title_span(page);
+
+    if family.levels.is_empty() {
+        diags.push(
+            Diagnostic::at(
+                Rule::GradeMissing,
+                file,
+                title_span.clone(),
+                format!("job family `{}` has no job grade", family.title),
+                format!("add a `## Job Grade` section (\"The {} is a grade N.\"), or `grade: N` in the front matter", family.title),
+            )
+            .with_key(family.title.clone()),
+        );
+    }
+
+    let mut seen: HashMap<Vec<String>, &Level> = HashMap::new();
+    for level in &family.levels {
+        check_level(file, scale, level, diags);
+        // Word order matters here: "Community Programs Manager" (an IC) and "Manager,
+        // Community Programs" (a people manager) are two levels of one family.
+        let key = significant_words(&level.title);
+        if let Some(first) = seen.get(&key) {
+            diags.push(
+                Diagnostic::at(
+                    Rule::LevelDuplicate,
+                    file,
+                    level.title_span.clone(),
+                    format!(
+                        "level `{}` appears twice in this job family (first on line {})",
+                        level.title,
+                        file.position(first.title_span.start).line
+                    ),
+                    "merge the two sections, or rename one if they are different levels",
+                )
+                .with_key(level.title.clone()),
+            );
+        } else {
+            seen.insert(key, level);
+        }
+    }
+    check_order(file, scale, family, diags);
+    check_sections(site, page, &title_span, diags);
+}
+
+fn check_level(
+    file: &crate::source::SourceFile,
+    scale: &Scale,
+    level: &Level,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let Some(grade) = level.grade else {
+        match &level.statement {
+            Some(st) if st.declined => {}
+            Some(st) => diags.push(
+                Diagnostic::at(
+                    Rule::GradeUnparsed,
+                    file,
+                    st.span.clone(),
+                    if st.text.is_empty() {
+                        format!("the Job Grade section of `{}` is empty", level.title)
+                    } else {
+                        format!(
+                            "the Job Grade section of `{}` gives no readable grade: `{}`",
+                            level.title, st.text
+                        )
+                    },
+                    format!(
+                        "write the grade as a number: \"The {} is a grade N.\"",
+                        level.title
+                    ),
+                )
+                .with_key(level.title.clone()),
+            ),
+            None => diags.push(
+                Diagnostic::at(
+                    Rule::GradeMissing,
+                    file,
+                    level.title_span.clone(),
+                    format!("level `{}` has no job grade", level.title),
+                    format!(
+                        "add a Job Grade section under it: \"The {} is a grade N.\"",
+                        level.title
+                    ),
+                )
+                .with_key(level.title.clone()),
+            ),
+        }
+        return;
+    };
+    let grade_span = level
+        .grade_span
+        .clone()
+        .unwrap_or_else(|| level.title_span.clone());
+    if !scale.grades.contains(&grade) {
+        let listed: Vec<String> = scale.grades.iter().map(Grade::to_string).collect();
+        diags.push(
+            Diagnostic::at(
+                Rule::GradeUnknown,
+                file,
+                grade_span.clone(),
+                format!(
+                    "grade {grade} of `{}` is not on the grade scale ({})",
+                    level.title,
+                    listed.join(", ")
+                ),
+                "use a grade from the scale, or add it to [grades] in ladder.toml",
+            )
+            .with_key(format!("{}={grade}", level.title)),
+        );
+    } else if scale.check_rank {
+        let guess = guess_rank(&level.title, scale);
+        let explicit = has_rank_word(&level.title, scale);
+        // Only titles that settle their track: "Senior Program Manager" may be a senior
+        // IC or a senior manager, and roles called "… Manager" are graded both ways.
+        if explicit
+            && guess.track.is_some()
+            && !guess.readings.is_empty()
+            && !guess.readings.iter().any(|r| r.2 == grade)
+        {
+            let said: Vec<String> = guess
+                .readings
+                .iter()
+                .map(|(t, name, g)| format!("{name} ({}) is {g}", t.label()))
+                .collect();
+            diags.push(
+                Diagnostic::at(
+                    Rule::GradeRank,
+                    file,
+                    grade_span.clone(),
+                    format!(
+                        "`{}` is grade {grade}, but on the scale {}",
+                        level.title,
+                        said.join(" and ")
+                    ),
+                    "correct the grade, or the title if the level is another rank",
+                )
+                .with_key(format!("{}={grade}", level.title)),
+            );
+        }
+    }
+    if let Some(prose) = &level.prose
+        && let Some((said, span)) = &prose.grade
+        && *said != grade
+    {
+        diags.push(
+            Diagnostic::at(
+                Rule::GradeConflict,
+                file,
+                span.clone(),
+                format!("the Job Grade section says grade {said}, but the front matter gives `{}` grade {grade}", level.title),
+                "front matter wins: correct the sentence, or the front matter",
+            )
+            .with_key(format!("{}={said}", level.title)),
+        );
+    }
+    if let Some(st) = &level.statement
+        && let Some((role, span)) = &st.role
+        && let Some(why) = role_mismatch(&level.title, role, scale)
+    {
+        diags.push(
+            Diagnostic::at(
+                Rule::GradeTitle,
+                file,
+                span.clone(),
+                format!("the grade sentence names `{role}`, but the level is `{}` ({why})", level.title),
+                format!("write \"The {} is a grade {grade}.\", or check that the grade belongs to this level", level.title),
+            )
+            .with_key(format!("{}|{role}", level.title)),
+        );
+    }
+}
+
+/// Whether the title itself names a rank on the scale (so "no level word means
+/// intermediate" is not used to judge it).
+fn has_rank_word(title: &str, scale: &Scale) -> bool {
+    let w = significant_words(title);
+    scale.ranks.iter().any(|r| {
+        !r.words.is_empty()
+            && w.windows(r.words.len())
+                .any(|win| win == r.words.as_slice())
+    }) || w.iter().any(|x| {
+        matches!(
+            x.as_str(),
+            "cfo" | "cto" | "cmo" | "cro" | "clo" | "cpo" | "cio" | "ciso" | "coo"
+        )
+    })
+}
+
+/// Why the role a grade sentence names is not the level's title, or `None` when it is
+/// the same role. Ranks are compared by the grades of the rank phrases each names
+/// ("Vice President (VP)" is one rank; "Junior" and "Associate" are both 5; no rank word
+/// is Intermediate). The rest of the words must match as sets, allowing word order and
+/// punctuation ("Manager, Red Team" / "Red Team Manager"), a qualifier on either side
+/// ("Analyst" / "Analyst, Payroll"), an acronym ("CSM", "FP&A"), plurals and typos
+/// ("Parnter"). Generic subjects ("The role is …") and plural family headings
+/// ("Incubation Engineers") name no level and are not compared.
+pub fn role_mismatch(title: &str, role: &str, scale: &Scale) -> Option<String> {
+    const GENERIC: &[&str] = &[
+        "role",
+        "roles",
+        "position",
+        "positions",
+        "this",
+        "described",
+        "below",
+        "above",
+        "job",
+        "family",
+        "level",
+    ];
+    if role.contains('{') || role.split_whitespace().count() > 12 {
+        return None;
+    }
+    let t = significant_words(title);
+    let r: Vec<String> = significant_words(role)
+        .into_iter()
+        .filter(|w| !GENERIC.contains(&w.as_str()))
+        .collect();
+    if r.is_empty() {
+        return None;
+    }
+    // "Manager" is part of many role nouns (Customer Success Manager = CSM), so it is
+    // compared as a word, and "Senior Manager, Security" reads as "Senior" + "Security
+    // Manager", like "Senior Security Manager". Other ranks count as ranks.
+    let senior = scale
+        .ranks
+        .iter()
+        .find(|r| r.track == Track::IndividualContributor && r.name.eq_ignore_ascii_case("senior"));
+    let ranks_of = |ws: &[String]| {
+        let (ranks, mut used) = matched_ranks(ws, scale);
+        let mut kept = Vec::new();
+        for rank in ranks {
+            let name = rank.name.to_ascii_lowercase();
+            if name == "manager" || name == "senior manager" {
+                if let Some(i) = ws.iter().position(|w| w == "manager") {
+                    used[i] = false;
+                }
+                if name == "senior manager" {
+                    kept.extend(senior);
+                }
+            } else {
+                kept.push(rank);
+            }
+        }
+        (kept, used)
+    };
+    let (t_ranks, t_used) = ranks_of(&t);
+    let (r_ranks, r_used) = ranks_of(&r);
+    if t_ranks.is_empty()
+        && t.last()
+            .is_some_and(|w| w.ends_with('s') && !w.ends_with("ss"))
+    {
+        return None;
+    }
+    let grades = |ranks: &[&crate::model::scale::Rank]| {
+        let mut g: Vec<Grade> = ranks
+            .iter()
+            .filter(|r| !r.name.eq_ignore_ascii_case("intermediate"))
+            .map(|r| r.grade)
+            .collect();
+        g.sort();
+        g.dedup();
+        g
+    };
+    if grades(&t_ranks) != grades(&r_ranks) {
+        let names = |ranks: &[&crate::model::scale::Rank]| {
+            let v: Vec<String> = ranks
+                .iter()
+                .filter(|r| !r.name.eq_ignore_ascii_case("intermediate"))
+                .map(|r| r.name.to_lowercase())
+                .collect();
+            if v.is_empty() {
+                "no level word".to_string()
+            } else {
+                v.join(" ")
+            }
+        };
+        return Some(format!(
+            "{} instead of {}",
+            names(&r_ranks),
+            names(&t_ranks)
+        ));
+    }
+    let nouns = |ws: &[String], used: &[bool]| -> Vec<String> {
+        ws.iter()
+            .zip(used)
+            .filter(|(_, u)| !**u)
+            .map(|(w, _)| w.clone())
+            .collect()
+    };
+    let (nt, nr) = (nouns(&t, &t_used), nouns(&r, &r_used));
+    let subset = |a: &[String], b: &[String]| a.iter().all(|w| b.iter().any(|x| same_word(w, x)));
+    if subset(&nt, &nr) || subset(&nr, &nt) || acronym_of(&nt, &nr) || acronym_of(&nr, &nt) {
+        return None;
+    }
+    let missing: Vec<&str> = nt
+        .iter()
+        .filter(|w| !nr.iter().any(|x| same_word(w, x)))
+        .map(String::as_str)
+        .collect();
+    Some(format!("another role: no `{}`", missing.join(" ")))
+}
+
+/// Two words are the same word up to a plural `s` or a typo (one edit or transposition
+/// in words of four or more letters, two in words of eight or more).
+fn same_word(a: &str, b: &str) -> bool {
+    if a == b || a.trim_end_matches('s') == b.trim_end_matches('s') {
+        return true;
+    }
+    let len = a.chars().count().min(b.chars().count());
+    let allowed = if len >= 8 {
+        2
+    } else if len >= 4 {
+        1
+    } else {
+        0
+    };
+    allowed > 0 && strsim::osa_distance(a, b) <= allowed
+}
+
+/// Whether some word of `short` is the initials of a run of words in `long` (`csm` ↔
+/// customer success manager, `fp&a` ↔ financial planning analysis), and every other word
+/// of `short` is in `long`.
+fn acronym_of(short: &[String], long: &[String]) -> bool {
+    let initials: String = long.iter().filter_map(|w| w.chars().next()).collect();
+    let mut any = false;
+    for w in short {
+        if long.iter().any(|x| same_word(w, x)) {
+            continue;
+        }
+        let letters: String = w.chars().filter(|c| c.is_alphanumeric()).collect();
+        if letters.len() >= 2 && initials.contains(letters.as_str()) {
+            any = true;
+        } else {
+            return false;
+        }
+    }
+    any
+}
+
+/// `grade-order`: within one track, a level whose rank is above another's but whose
+/// grade is below it. Only titles whose track and rank are unambiguous take part.
+fn check_order(
+    file: &crate::source::SourceFile,
+    scale: &Scale,
+    family: &JobFamily,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let ranked: Vec<(&Level, Track, String, Grade, Grade)> = family
+        .levels
+        .iter()
+        .filter(|l| has_rank_word(&l.title, scale))
+        .filter_map(|l| {
+            let guess = guess_rank(&l.title, scale);
+            // Only levels of one role ladder compare (a family may hold several roles).
+            let track = guess.track?;
+            match guess.readings.as_slice() {
+                [(_, name, rank_grade)] => Some((l, track, name.clone(), *rank_grade, l.grade?)),
+                _ => None,
+            }
+        })
+        .collect();
+    for (i, (b, track_b, name_b, rank_b, grade_b)) in ranked.iter().enumerate() {
+        let junior_above = ranked[..i]
+            .iter()
+            .chain(ranked[i + 1..].iter())
+            .filter(|(a, track_a, _, rank_a, grade_a)| {
+                track_a == track_b
+                    && rank_a < rank_b
+                    && grade_a > grade_b
+                    && role_nouns(&a.title, scale) == role_nouns(&b.title, scale)
+            })
+            .max_by_key(|(_, _, _, _, g)| *g);
+        if let Some((a, _, name_a, _, grade_a)) = junior_above {
+            diags.push(
+                Diagnostic::at(
+                    Rule::GradeOrder,
+                    file,
+                    b.grade_span.clone().unwrap_or_else(|| b.title_span.clone()),
+                    format!(
+                        "`{}` ({name_b}) is grade {grade_b}, below `{}` ({name_a}) at grade {grade_a}, though its rank is higher",
+                        b.title, a.title
+                    ),
+                    "a more senior level should have a grade at least as high: correct one of the grades",
+                )
+                .with_key(format!("{}<{}", b.title, a.title)),
+            );
+        }
+    }
+}
+
+/// The words of a title that are not rank words, sorted: the role, whatever its level.
+fn role_nouns(title: &str, scale: &Scale) -> Vec<String> {
+    let mut nouns: Vec<String> = significant_words(title)
+        .into_iter()
+        .filter(|w| !scale.ranks.iter().any(|r| r.words.contains(w)))
+        .collect();
+    nouns.sort();
+    nouns
+}
+
+/// `section-missing`: the configured sections a job family lacks, in one finding.
+fn check_sections(
+    site: &Site,
+    page: &Page,
+    title_span: &Range<usize>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let headings: Vec<Vec<String>> = page
+        .parsed
+        .markdown
+        .headings
+        .iter()
+        .map(|h| words(&h.text))
+        .collect();
+    let present = |section: &str| {
+        section.split('|').any(|alt| {
+            let want = words(alt);
+            !want.is_empty()
+                && headings
+                    .iter()
+                    .any(|h| h.windows(want.len()).any(|w| w == want.as_slice()))
+        })
+    };
+    let missing: Vec<&str> = site
+        .config
+        .families
+        .sections
+        .iter()
+        .map(String::as_str)
+        .filter(|s| !present(s))
+        .collect();
+    if missing.is_empty() {
+        return;
+    }
+    let shown: Vec<String> = missing.iter().map(|s| s.replace('|', " or ")).collect();
+    diags.push(
+        Diagnostic::at(
+            Rule::SectionMissing,
+            &page.parsed.source,
+            title_span.clone(),
+            format!("job family `{}` has no {} section{}", page.title, shown.join(", "), if missing.len() > 1 { "s" } else { "" }),
+            "add the missing sections (a heading per section), or change [families] sections in ladder.toml",
+        )
+        .with_key(missing.join(",")),
+    );
+}
+
+/// `grade-conflict` across families: one title (same words in any order, with at least
+/// one word besides its rank) with different grades. Reported on every later family.
+pub fn check_conflicts(site: &Site, diags: &mut Vec<Diagnostic>) {
+    let mut first: HashMap<Vec<String>, (&JobFamily, &Level, Grade)> = HashMap::new();
+    for family in &site.families {
+        let scale = site
+            .scales
+            .for_path(&site.pages[family.page].parsed.source.rel_path);
+        let rank_words: Vec<&String> = scale.ranks.iter().flat_map(|r| r.words.iter()).collect();
+        for level in &family.levels {
+            let Some(grade) = level.grade else { continue };
+            // Word order matters: "Manager, Technical Marketing" (a people manager) is
+            // not "Technical Marketing Manager" (an IC).
+            let key = significant_words(&level.title);
+            if key.iter().all(|w| rank_words.contains(&w)) {
+                continue;
+            }
+            match first.get(&key) {
+                None => {
+                    first.insert(key, (family, level, grade));
+                }
+                Some((f, l, g)) if *g != grade && f.page != family.page => {
+                    let other = &site.pages[f.page];
+                    let line = other.parsed.source.position(l.title_span.start).line;
+                    diags.push(
+                        Diagnostic::at(
+                            Rule::GradeConflict,
+                            &site.pages[family.page].parsed.source,
+                            level.grade_span.clone().unwrap_or_else(|| level.title_span.clone()),
+                            format!("`{}` is grade {grade} here but grade {g} in `{}` (line {line})", level.title, other.parsed.source.path),
+                            "one title should have one grade: correct one of them, or make the titles distinct",
+                        )
+                        .with_key(format!("{}={grade}", level.title)),
+                    );
+                }
+                Some(_) => {}
+            }
+        }
+    }
+}
+
+/// The span of the front matter's `title:` line, or the start of the file.
+fn title_span(page: &Page) -> Range<usize> {
+    let text = &page.parsed.source.text[..page.parsed.body_start];
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        if line.starts_with("title:") || line.starts_with("title =") {
+            return at..at + line.trim_end().len();
+        }
+        at += line.len();
+    }
+    0..0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::scale::Scales;
+
+    fn mismatch(title: &str, role: &str) -> Option<String> {
+        role_mismatch(title, role, Scales::default().for_path("x"))
+    }
+
+    #[test]
+    fn same_role_in_other_words_is_quiet() {
+        assert_eq!(mismatch("Manager, Red Team", "Red Team Manager"), None);
+        assert_eq!(
+            mismatch("Senior Backend Engineer", "Senior Backend Engineer"),
+            None
+        );
+        assert_eq!(
+            mismatch("Intermediate Backend Engineer", "Backend Engineer"),
+            None
+        );
+        assert_eq!(
+            mismatch("Senior Customer Success Manager", "Senior CSM"),
+            None
+        );
+        assert_eq!(mismatch("Analyst, Payroll", "Analyst"), None);
+        assert_eq!(
+            mismatch(
+                "Sr. Manager, Field Security",
+                "Senior Manager, Field Security"
+            ),
+            None
+        );
+        assert_eq!(mismatch("Vice President, Sales", "VP of Sales"), None);
+    }
+
+    #[test]
+    fn generic_subjects_typos_and_plurals_are_quiet() {
+        assert_eq!(
+            mismatch("Application Security Engineer (Intermediate)", "role"),
+            None
+        );
+        assert_eq!(
+            mismatch("Senior IT Compliance Engineer", "Senior IT Compliance role"),
+            None
+        );
+        assert_eq!(
+            mismatch(
+                "Senior Manager, Revenue Accounting",
+                "Senior Manager, Revenuer Accouting"
+            ),
+            None
+        );
+        assert_eq!(
+            mismatch(
+                "Employment Solutions Partner",
+                "Employment Solutions Parnter"
+            ),
+            None
+        );
+        assert_eq!(mismatch("Fullstack Engineers", "Fullstack Engineer"), None);
+        assert_eq!(
+            mismatch("Incubation Engineers", "Senior Incubation Engineer"),
+            None
+        );
+        assert_eq!(
+            mismatch("Vice President (VP) of Security", "VP of Security"),
+            None
+        );
+        assert_eq!(
+            mismatch("VP, Financial Planning and Analysis", "VP, FP&A"),
+            None
+        );
+        assert_eq!(
+            mismatch(
+                "Associate General Ledger Accountant (Junior)",
+                "Associate Accountant"
+            ),
+            None
+        );
+        assert_eq!(
+            mismatch(
+                "Director, People Tools and Technology",
+                "Director, People Group Tools and Technology"
+            ),
+            None
+        );
+        assert_eq!(
+            mismatch("Senior Manager, Security", "Senior Security Manager"),
+            None
+        );
+        assert!(
+            mismatch(
+                "Senior Manager, Learning & Development",
+                "Learning & Development Manager"
+            )
+            .is_some()
+        );
+    }
+
+    #[test]
+    fn another_level_or_role_fires() {
+        assert_eq!(
+            mismatch("Staff Infrastructure Analyst", "Infrastructure Analyst").as_deref(),
+            Some("no level word instead of staff")
+        );
+        assert!(mismatch("Senior Backend Engineer", "Senior Frontend Engineer").is_some());
+        assert!(mismatch("Executive VP of Engineering", "Chief Technology Officer").is_some());
+        assert!(mismatch("Intern, Backend Engineer", "Junior Backend Engineer").is_some());
+    }
+}
