@@ -51,8 +51,9 @@ pub struct Config {
 #[serde(deny_unknown_fields, default)]
 pub struct FamiliesConfig {
     /// Sections every job family should have (`section-missing`); `A|B` accepts either.
-    /// A heading counts when its words include the section's words ("Senior X
-    /// Responsibilities" counts as "Responsibilities"). Default: GitLab's template.
+    /// A heading counts when its words include the section's words, up to a plural `s`
+    /// ("Senior X Responsibilities" counts as "Responsibilities", "Performance Indicator"
+    /// as "Performance Indicators"). Default: GitLab's template.
     pub sections: Vec<String>,
 }
 
@@ -63,8 +64,8 @@ impl Default for FamiliesConfig {
                 "Responsibilities",
                 "Requirements",
                 "Levels|Job Grade",
-                "Performance Indicators",
-                "Hiring Process",
+                "Performance Indicators|KPIs",
+                "Hiring Process|Interview Process",
             ]
             .map(String::from)
             .to_vec(),

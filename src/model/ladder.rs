@@ -74,6 +74,21 @@ pub struct Level {
     pub statement: Option<GradeStatement>,
     /// A prose grade that front matter overrides (kept to report disagreement).
     pub prose: Option<GradeStatement>,
+    /// The track stated in front matter (`track: management`), if any.
+    pub track: Option<Track>,
+}
+
+impl Level {
+    /// The level's rank on `scale`: read from its title, narrowed to the track front
+    /// matter states.
+    pub fn rank(&self, scale: &Scale) -> RankGuess {
+        let mut guess = guess_rank(&self.title, scale);
+        if let Some(track) = self.track {
+            guess.readings.retain(|r| r.0 == track);
+            guess.track = Some(track);
+        }
+        guess
+    }
 }
 
 /// A job family page and its levels.
@@ -611,6 +626,7 @@ fn prose_levels(page_title: &str, parsed: &ParsedPage) -> Vec<Level> {
             source: statement.grade.as_ref().map(|_| GradeSource::Prose),
             statement: Some(statement),
             prose: None,
+            track: None,
         });
     }
     // Role-like headings beside graded level headings, without a grade of their own.
@@ -685,6 +701,7 @@ fn prose_levels(page_title: &str, parsed: &ParsedPage) -> Vec<Level> {
                     source: None,
                     statement: None,
                     prose: None,
+                    track: None,
                 },
             ));
         }
@@ -776,6 +793,7 @@ fn table_levels(parsed: &ParsedPage) -> Vec<Level> {
                 source: Some(GradeSource::Table),
                 statement: None,
                 prose: None,
+                track: None,
             });
         }
     }
@@ -801,6 +819,10 @@ fn front_matter_levels(page_title: &str, parsed: &ParsedPage) -> Option<Vec<Leve
                 continue;
             };
             let grade = map.get("grade").and_then(grade_of);
+            let track = map
+                .get("track")
+                .and_then(Value::as_str)
+                .and_then(parse_track);
             let line =
                 find_in(parsed, levels_span.clone(), title).unwrap_or_else(|| levels_span.clone());
             out.push(Level {
@@ -812,6 +834,7 @@ fn front_matter_levels(page_title: &str, parsed: &ParsedPage) -> Option<Vec<Leve
                 source: grade.map(|_| GradeSource::FrontMatter),
                 statement: None,
                 prose: None,
+                track,
             });
         }
         return Some(out);
@@ -828,7 +851,18 @@ fn front_matter_levels(page_title: &str, parsed: &ParsedPage) -> Option<Vec<Leve
         source: g.map(|_| GradeSource::FrontMatter),
         statement: None,
         prose: None,
+        track: None,
     }])
+}
+
+/// `management`, `manager` → management; `ic`, `individual contributor` (any case,
+/// `-`/`_` for spaces) → individual contributor.
+fn parse_track(text: &str) -> Option<Track> {
+    match text.to_ascii_lowercase().replace(['-', '_'], " ").trim() {
+        "management" | "manager" | "people management" => Some(Track::Management),
+        "ic" | "individual contributor" => Some(Track::IndividualContributor),
+        _ => None,
+    }
 }
 
 /// Front matter wins; a prose level with the same title (or the only prose level of a

@@ -109,11 +109,13 @@ pub struct Site {
     pub families: Vec<ladder::JobFamily>,
     /// The grade scales (default and per folder).
     pub scales: scale::Scales,
+    /// URL of the folder holding the job families (`/job-families/`), if any.
+    pub families_root: Option<String>,
 }
 
 /// Files the build writes that a page may not replace. (`404.html` may: a page with
 /// `permalink: /404.html` is the site's custom 404 page.)
-const RESERVED_OUTPUTS: &[&str] = &["sitemap.xml", "style.css"];
+const RESERVED_OUTPUTS: &[&str] = &["sitemap.xml", "style.css", "ladder.json"];
 
 /// What a page's output path collides with: a taken file, or a taken file where the
 /// page needs a directory (`sitemap.xml/index.html`).
@@ -277,11 +279,17 @@ impl Site {
             urls.dedup();
         }
 
-        let families = pages
+        let families: Vec<ladder::JobFamily> = pages
             .iter()
             .enumerate()
             .filter_map(|(i, p)| ladder::extract(i, &p.title, &p.parsed))
             .collect();
+        let families_root = families_root(&pages, &families);
+        // Pages the build generates for job families are link targets too.
+        files.insert("/ladder.json".to_string());
+        if let Some(root) = &families_root {
+            files.insert(format!("{root}grade-matrix/"));
+        }
         let scales =
             scale::Scales::from_config(&config.grades).map_err(|message| Error::Config {
                 path: root.join("ladder.toml"),
@@ -290,6 +298,7 @@ impl Site {
 
         Ok(Site {
             families,
+            families_root,
             scales,
             root: root.to_path_buf(),
             config,
@@ -483,6 +492,27 @@ fn build_sections(pages: &[Page]) -> BTreeMap<String, Section> {
         s.subsections.dedup();
     }
     sections
+}
+
+/// The folder holding the job families: `/…/job-families/` when they all live below
+/// one, else the deepest folder common to all of them.
+fn families_root(pages: &[Page], families: &[ladder::JobFamily]) -> Option<String> {
+    let urls: Vec<&str> = families
+        .iter()
+        .map(|f| pages[f.page].url.as_str())
+        .collect();
+    let first = urls.first()?;
+    if let Some(i) = first.find("/job-families/") {
+        let root = &first[..i + "/job-families/".len()];
+        if urls.iter().all(|u| u.starts_with(root)) {
+            return Some(root.to_string());
+        }
+    }
+    let mut root = permalink::parent(first).unwrap_or_else(|| "/".to_string());
+    while root != "/" && !urls.iter().all(|u| u.starts_with(root.as_str())) {
+        root = permalink::parent(&root).unwrap_or_else(|| "/".to_string());
+    }
+    Some(root)
 }
 
 fn load_known_paths(file: &Path) -> Result<KnownPaths> {

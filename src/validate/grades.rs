@@ -18,7 +18,7 @@ use std::collections::HashMap;
 use std::ops::Range;
 
 use crate::diagnostic::{Diagnostic, Rule};
-use crate::model::ladder::{JobFamily, Level, guess_rank, matched_ranks, significant_words};
+use crate::model::ladder::{JobFamily, Level, matched_ranks, significant_words};
 use crate::model::scale::{Grade, Scale, Track, words};
 use crate::model::{Page, Site};
 
@@ -137,7 +137,7 @@ fn check_level(
             .with_key(format!("{}={grade}", level.title)),
         );
     } else if scale.check_rank {
-        let guess = guess_rank(&level.title, scale);
+        let guess = level.rank(scale);
         let explicit = has_rank_word(&level.title, scale);
         // Only titles that settle their track: "Senior Program Manager" may be a senior
         // IC or a senior manager, and roles called "… Manager" are graded both ways.
@@ -380,7 +380,7 @@ fn check_order(
         .iter()
         .filter(|l| has_rank_word(&l.title, scale))
         .filter_map(|l| {
-            let guess = guess_rank(&l.title, scale);
+            let guess = l.rank(scale);
             // Only levels of one role ladder compare (a family may hold several roles).
             let track = guess.track?;
             match guess.readings.as_slice() {
@@ -435,16 +435,23 @@ fn check_sections(
     title_span: &Range<usize>,
     diags: &mut Vec<Diagnostic>,
 ) {
+    // Words up to a plural `s`: "Performance Indicator" counts as "Performance Indicators".
+    let stem = |t: &str| -> Vec<String> {
+        words(t)
+            .into_iter()
+            .map(|w| w.trim_end_matches('s').to_string())
+            .collect()
+    };
     let headings: Vec<Vec<String>> = page
         .parsed
         .markdown
         .headings
         .iter()
-        .map(|h| words(&h.text))
+        .map(|h| stem(&h.text))
         .collect();
     let present = |section: &str| {
         section.split('|').any(|alt| {
-            let want = words(alt);
+            let want = stem(alt);
             !want.is_empty()
                 && headings
                     .iter()

@@ -35,6 +35,7 @@ fn pages_folder_indexes_generated_files_assets_and_static_are_written() {
             "404.html",
             "features/index.html",
             "index.html",
+            "ladder.json",
             "one/diagram.png",
             "one/index.html",
             "one/page/index.html",

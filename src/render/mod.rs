@@ -3,9 +3,13 @@
 //! The default theme (`themes/default/` in this repository) is embedded in the binary;
 //! a site's `themes/<theme>/templates/*.html` replaces it file by file, and
 //! `themes/<theme>/static/` and `static/` are copied to the output root (later wins).
+//! Job-family views (the ladder on each family page, the index by department, the grade
+//! matrix, `ladder.json`) are built in [`families`].
 //! Contexts are typed structs (documented in the README); every value from front matter
 //! is HTML-escaped by Tera's autoescaping; only `page.content` (our Markdown HTML) and
 //! `live_reload` are inserted raw. Pages render in parallel.
+
+pub mod families;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -18,35 +22,52 @@ use crate::error::{Error, Result};
 use crate::model::{Page, Section, Site};
 use crate::parse::TocEntry;
 use crate::write::{Contents, OutputFile};
+use families::{Department, FamilyViews, Ladder, Matrix};
 
 /// The built-in theme: (template name, source).
 const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
     (
         "base.html",
-        include_str!("../themes/default/templates/base.html"),
+        include_str!("../../themes/default/templates/base.html"),
     ),
     (
         "page.html",
-        include_str!("../themes/default/templates/page.html"),
+        include_str!("../../themes/default/templates/page.html"),
     ),
     (
         "section.html",
-        include_str!("../themes/default/templates/section.html"),
+        include_str!("../../themes/default/templates/section.html"),
     ),
     (
         "index.html",
-        include_str!("../themes/default/templates/index.html"),
+        include_str!("../../themes/default/templates/index.html"),
     ),
     (
         "404.html",
-        include_str!("../themes/default/templates/404.html"),
+        include_str!("../../themes/default/templates/404.html"),
+    ),
+    (
+        "grades.html",
+        include_str!("../../themes/default/templates/grades.html"),
+    ),
+    (
+        "_ladder.html",
+        include_str!("../../themes/default/templates/_ladder.html"),
+    ),
+    (
+        "_families_index.html",
+        include_str!("../../themes/default/templates/_families_index.html"),
+    ),
+    (
+        "_matrix.html",
+        include_str!("../../themes/default/templates/_matrix.html"),
     ),
 ];
 
 /// The built-in theme's static files: (output path, bytes).
 const BUILTIN_STATIC: &[(&str, &[u8])] = &[(
     "style.css",
-    include_bytes!("../themes/default/static/style.css"),
+    include_bytes!("../../themes/default/static/style.css"),
 )];
 
 /// Loaded templates plus the static files that go with them.
@@ -214,6 +235,8 @@ fn chain(e: &dyn std::error::Error) -> String {
 struct SiteContext<'a> {
     title: &'a str,
     root_url: String,
+    /// The grade matrix page, when the site has job families.
+    grade_matrix_url: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -271,6 +294,17 @@ struct PageTemplate<'a> {
     live_reload: &'a str,
     page: PageContext<'a>,
     section: Option<SectionContext<'a>>,
+    family: Option<&'a Ladder>,
+    families_index: Option<&'a [Department]>,
+    matrix: Option<&'a Matrix>,
+}
+
+#[derive(Serialize)]
+struct GradesTemplate<'a> {
+    site: &'a SiteContext<'a>,
+    breadcrumbs: Vec<Crumb>,
+    live_reload: &'a str,
+    matrix: &'a Matrix,
 }
 
 #[derive(Serialize)]
@@ -279,6 +313,7 @@ struct SectionTemplate<'a> {
     breadcrumbs: Vec<Crumb>,
     live_reload: &'a str,
     section: SectionContext<'a>,
+    families_index: Option<&'a [Department]>,
 }
 
 #[derive(Serialize)]
@@ -303,9 +338,15 @@ struct Renderer<'a> {
     theme: &'a Theme,
     ctx: SiteContext<'a>,
     live_reload: &'a str,
+    views: FamilyViews,
 }
 
 impl<'a> Renderer<'a> {
+    /// The job-families index, on the families' root folder page.
+    fn families_index(&self, url: &str) -> Option<&[Department]> {
+        (self.views.root.as_deref() == Some(url)).then_some(self.views.departments.as_slice())
+    }
+
     fn url(&self, path: &str) -> String {
         format!("{}{}", self.site.base_path, path)
     }
@@ -380,6 +421,10 @@ impl<'a> Renderer<'a> {
                 live_reload: self.live_reload,
                 page: self.page(p),
                 section: self.site.sections.get(&p.url).map(|s| self.section(s)),
+                family: self.views.ladders.get(&page_index(self.site, p)),
+                families_index: self.families_index(&p.url),
+                matrix: (self.views.matrix_url.as_deref() == Some(p.url.as_str()))
+                    .then_some(&self.views.matrix),
             },
         )?;
         Ok(OutputFile::bytes(&p.output_path, html.into_bytes()))
@@ -393,6 +438,7 @@ impl<'a> Renderer<'a> {
                 breadcrumbs: self.crumbs(&s.url),
                 live_reload: self.live_reload,
                 section: self.section(s),
+                families_index: self.families_index(&s.url),
             },
         )?;
         Ok(OutputFile::bytes(
@@ -432,6 +478,22 @@ impl<'a> Renderer<'a> {
         Ok(OutputFile::bytes("index.html", html.into_bytes()))
     }
 
+    fn render_matrix(&self, url: &str) -> Result<OutputFile> {
+        let html = self.theme.render(
+            "grades.html",
+            &GradesTemplate {
+                site: &self.ctx,
+                breadcrumbs: self.crumbs(url),
+                live_reload: self.live_reload,
+                matrix: &self.views.matrix,
+            },
+        )?;
+        Ok(OutputFile::bytes(
+            &crate::model::permalink::output_path(url),
+            html.into_bytes(),
+        ))
+    }
+
     fn render_plain(&self, template: &str, output: &str) -> Result<OutputFile> {
         let html = self.theme.render(
             template,
@@ -451,14 +513,20 @@ impl<'a> Renderer<'a> {
 ///
 /// Errors: [`Error::Template`] naming the template when one fails to render.
 pub fn render_site(site: &Site, theme: &Theme, live_reload: &str) -> Result<Vec<OutputFile>> {
+    let views = FamilyViews::new(site);
     let r = Renderer {
         site,
         theme,
         ctx: SiteContext {
             title: &site.config.title,
             root_url: format!("{}/", site.base_path),
+            grade_matrix_url: views
+                .matrix_url
+                .as_ref()
+                .map(|u| format!("{}{u}", site.base_path)),
         },
         live_reload,
+        views,
     };
     let mut files: BTreeMap<String, OutputFile> = BTreeMap::new();
     for (path, contents) in &theme.static_files {
@@ -499,6 +567,21 @@ pub fn render_site(site: &Site, theme: &Theme, live_reload: &str) -> Result<Vec<
         let f = f?;
         files.insert(f.path.clone(), f);
     }
+    // The grade matrix, unless a content page has its URL (that page shows it instead).
+    if let Some(url) = r.views.matrix_url.as_deref()
+        && !site.by_url.contains_key(url)
+    {
+        let matrix = r.render_matrix(url)?;
+        files.insert(matrix.path.clone(), matrix);
+    }
+    let json = serde_json::to_string_pretty(&r.views.json).map_err(|e| Error::Template {
+        template: "ladder.json".to_string(),
+        message: e.to_string(),
+    })?;
+    files.insert(
+        "ladder.json".to_string(),
+        OutputFile::bytes("ladder.json", format!("{json}\n").into_bytes()),
+    );
     // A content page at `/404.html` is the site's own 404 page.
     if !files.contains_key("404.html") {
         let not_found = r.render_plain("404.html", "404.html")?;
@@ -510,6 +593,11 @@ pub fn render_site(site: &Site, theme: &Theme, live_reload: &str) -> Result<Vec<
         OutputFile::bytes("sitemap.xml", sitemap.into_bytes()),
     );
     Ok(files.into_values().collect())
+}
+
+/// The index of `p` in `site.pages`.
+fn page_index(site: &Site, p: &Page) -> usize {
+    site.by_url.get(&p.url).copied().unwrap_or(usize::MAX)
 }
 
 /// `sitemap.xml` listing every page and folder index, sorted, with `base_url` prefixed
@@ -528,6 +616,11 @@ fn sitemap(site: &Site) -> String {
             .filter(|s| s.index_page.is_none())
             .map(|s| s.url.as_str()),
     );
+    let matrix = site
+        .families_root
+        .as_ref()
+        .map(|r| format!("{r}grade-matrix/"));
+    urls.extend(matrix.as_deref().filter(|m| !site.by_url.contains_key(*m)));
     urls.sort_unstable();
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",

@@ -1,0 +1,310 @@
+//! Job-family views, built once per render from [`Site::families`]:
+//! - the ladder shown near the top of each job-family page (level, track, grade, each
+//!   level linking to its section);
+//! - the job-families index at the families' root folder (`/job-families/`), by
+//!   department, each family with its level range and grade range;
+//! - the grade matrix page (`<root>grade-matrix/`): one row per grade, one column per
+//!   track, every level at that grade linking to its section;
+//! - `ladder.json`, the same data for other tools (shape in the README).
+//!
+//! All URLs carry the base path. Everything is sorted, so output is deterministic.
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::Serialize;
+
+use crate::model::Site;
+use crate::model::ladder::{GradeSource, JobFamily};
+use crate::model::scale::{Grade, Track};
+
+/// One level in a family's ladder.
+#[derive(Debug, Clone, Serialize)]
+pub struct LadderLevel {
+    /// Title as written.
+    pub title: String,
+    /// Link to the level's section.
+    pub url: String,
+    /// `individual contributor`, `management`, or null when the title does not settle it.
+    pub track: Option<&'static str>,
+    /// The rank the title names on the scale (`Senior`), if it names exactly one.
+    pub rank: Option<String>,
+    /// The grade as text (`7`, `9.5`), or null.
+    pub grade: Option<String>,
+}
+
+/// A family's ladder, for its page.
+#[derive(Debug, Clone, Serialize)]
+pub struct Ladder {
+    /// Levels in document order.
+    pub levels: Vec<LadderLevel>,
+}
+
+/// A family in the job-families index.
+#[derive(Debug, Clone, Serialize)]
+pub struct FamilySummary {
+    /// Family title.
+    pub title: String,
+    /// Its page.
+    pub url: String,
+    /// Number of levels.
+    pub level_count: usize,
+    /// Lowest and highest level by grade ("Intermediate Backend Engineer – Principal
+    /// Backend Engineer"), or the only level, or null.
+    pub level_range: Option<String>,
+    /// Lowest and highest grade ("6–9"), or null when no level has a grade.
+    pub grade_range: Option<String>,
+}
+
+/// A department of the job-families index.
+#[derive(Debug, Clone, Serialize)]
+pub struct Department {
+    /// The department folder's title.
+    pub title: String,
+    /// The department folder's URL.
+    pub url: String,
+    /// Families, sorted by title.
+    pub families: Vec<FamilySummary>,
+}
+
+/// One level in the grade matrix.
+#[derive(Debug, Clone, Serialize)]
+pub struct MatrixEntry {
+    /// Level title.
+    pub title: String,
+    /// Its family's title.
+    pub family: String,
+    /// Link to the level's section.
+    pub url: String,
+}
+
+/// One grade of the matrix.
+#[derive(Debug, Clone, Serialize)]
+pub struct MatrixRow {
+    /// The grade as text.
+    pub grade: String,
+    /// One list per column of [`Matrix::columns`], sorted by title.
+    pub cells: Vec<Vec<MatrixEntry>>,
+}
+
+/// The grade matrix.
+#[derive(Debug, Clone, Serialize)]
+pub struct Matrix {
+    /// Column headings: the tracks, then levels whose title does not settle the track.
+    pub columns: Vec<&'static str>,
+    /// Rows from the highest grade down.
+    pub rows: Vec<MatrixRow>,
+}
+
+/// Everything the templates and `ladder.json` need about job families.
+#[derive(Debug, Clone)]
+pub struct FamilyViews {
+    /// URL (without base path) of the folder holding the job families, e.g.
+    /// `/job-families/`; `None` when the site has no job family.
+    pub root: Option<String>,
+    /// URL (without base path) of the grade matrix page.
+    pub matrix_url: Option<String>,
+    /// Ladder per page index.
+    pub ladders: HashMap<usize, Ladder>,
+    /// The index by department, sorted by department title.
+    pub departments: Vec<Department>,
+    /// The grade matrix.
+    pub matrix: Matrix,
+    /// `ladder.json`.
+    pub json: LadderJson,
+}
+
+const COLUMNS: [&str; 3] = ["Individual contributor", "Management", "Track not stated"];
+
+/// `ladder.json`, version 1.
+#[derive(Debug, Clone, Serialize)]
+pub struct LadderJson {
+    version: u32,
+    families: Vec<JsonFamily>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct JsonFamily {
+    title: String,
+    url: String,
+    department: String,
+    source: String,
+    levels: Vec<JsonLevel>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct JsonLevel {
+    title: String,
+    url: String,
+    track: Option<Track>,
+    rank: Option<String>,
+    grade: Option<Grade>,
+    grade_source: Option<GradeSource>,
+}
+
+impl FamilyViews {
+    /// Builds every view; `base_path` is prefixed to URLs.
+    pub fn new(site: &Site) -> FamilyViews {
+        let url = |path: &str| format!("{}{}", site.base_path, path);
+        let root = site.families_root.clone();
+        let matrix_url = root.as_ref().map(|r| format!("{r}grade-matrix/"));
+        let mut ladders = HashMap::new();
+        let mut json = Vec::new();
+        let mut matrix: BTreeMap<Grade, [Vec<MatrixEntry>; 3]> = BTreeMap::new();
+        let mut departments: BTreeMap<String, Vec<FamilySummary>> = BTreeMap::new();
+
+        for family in &site.families {
+            let page = &site.pages[family.page];
+            let scale = site.scales.for_path(&page.parsed.source.rel_path);
+            let level_url = |anchor: &str| {
+                if anchor.is_empty() {
+                    url(&page.url)
+                } else {
+                    format!("{}#{anchor}", url(&page.url))
+                }
+            };
+            let mut rows = Vec::new();
+            let mut json_levels = Vec::new();
+            for level in &family.levels {
+                let guess = level.rank(scale);
+                let rank = match guess.readings.as_slice() {
+                    [(_, name, _)] => Some(name.clone()),
+                    _ => None,
+                };
+                rows.push(LadderLevel {
+                    title: level.title.clone(),
+                    url: level_url(&level.anchor),
+                    track: guess.track.map(Track::label),
+                    rank: rank.clone(),
+                    grade: level.grade.map(|g| g.to_string()),
+                });
+                json_levels.push(JsonLevel {
+                    title: level.title.clone(),
+                    url: level_url(&level.anchor),
+                    track: guess.track,
+                    rank,
+                    grade: level.grade,
+                    grade_source: level.source,
+                });
+                if let Some(grade) = level.grade {
+                    let column = match guess.track {
+                        Some(Track::IndividualContributor) => 0,
+                        Some(Track::Management) => 1,
+                        None => 2,
+                    };
+                    matrix.entry(grade).or_default()[column].push(MatrixEntry {
+                        title: level.title.clone(),
+                        family: family.title.clone(),
+                        url: level_url(&level.anchor),
+                    });
+                }
+            }
+            departments
+                .entry(family.department.clone())
+                .or_default()
+                .push(summary(family, &url(&page.url)));
+            json.push(JsonFamily {
+                title: family.title.clone(),
+                url: url(&page.url),
+                department: family.department.clone(),
+                source: page.parsed.source.path.clone(),
+                levels: json_levels,
+            });
+            if !rows.is_empty() {
+                ladders.insert(family.page, Ladder { levels: rows });
+            }
+        }
+
+        let departments = departments
+            .into_iter()
+            .map(|(dept, mut families)| {
+                families.sort_by(|a, b| {
+                    a.title
+                        .to_lowercase()
+                        .cmp(&b.title.to_lowercase())
+                        .then(a.url.cmp(&b.url))
+                });
+                let folder = root.as_ref().map(|r| {
+                    if dept.is_empty() {
+                        r.clone()
+                    } else {
+                        format!("{r}{dept}/")
+                    }
+                });
+                let section = folder.as_ref().and_then(|f| site.sections.get(f));
+                Department {
+                    title: section
+                        .map_or_else(|| crate::model::humanize(&dept), |s| s.title.clone()),
+                    url: url(folder.as_deref().unwrap_or("/")),
+                    families,
+                }
+            })
+            .collect::<Vec<_>>();
+        let mut departments = departments;
+        departments.sort_by_key(|d| d.title.to_lowercase());
+
+        let rows = matrix
+            .into_iter()
+            .rev()
+            .map(|(grade, mut cells)| {
+                for cell in &mut cells {
+                    cell.sort_by(|a, b| {
+                        a.title
+                            .to_lowercase()
+                            .cmp(&b.title.to_lowercase())
+                            .then(a.url.cmp(&b.url))
+                    });
+                }
+                MatrixRow {
+                    grade: grade.to_string(),
+                    cells: cells.into_iter().collect(),
+                }
+            })
+            .collect();
+
+        FamilyViews {
+            root,
+            matrix_url,
+            ladders,
+            departments,
+            matrix: Matrix {
+                columns: COLUMNS.to_vec(),
+                rows,
+            },
+            json: LadderJson {
+                version: 1,
+                families: json,
+            },
+        }
+    }
+}
+
+fn summary(family: &JobFamily, url: &str) -> FamilySummary {
+    let graded: Vec<(Grade, &str)> = family
+        .levels
+        .iter()
+        .filter_map(|l| l.grade.map(|g| (g, l.title.as_str())))
+        .collect();
+    let low = graded.iter().min_by_key(|(g, _)| *g);
+    let high = graded.iter().max_by_key(|(g, _)| *g);
+    let (level_range, grade_range) = match (low, high) {
+        (Some((gl, tl)), Some((gh, th))) if gl == gh && tl == th => {
+            (Some(tl.to_string()), Some(gl.to_string()))
+        }
+        (Some((gl, tl)), Some((gh, th))) => (
+            Some(format!("{tl} – {th}")),
+            Some(if gl == gh {
+                gl.to_string()
+            } else {
+                format!("{gl}–{gh}")
+            }),
+        ),
+        _ => (family.levels.first().map(|l| l.title.clone()), None),
+    };
+    FamilySummary {
+        title: family.title.clone(),
+        url: url.to_string(),
+        level_count: family.levels.len(),
+        level_range,
+        grade_range,
+    }
+}
