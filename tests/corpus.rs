@@ -335,3 +335,187 @@ fn seeds_build_or_are_reported_under_the_right_rule() {
         outcome.diagnostics[0].message
     );
 }
+
+/// Job families, levels and grades on the real pages: extraction, pinned findings
+/// (checked by hand against the source), and the three views.
+#[test]
+fn corpus_job_families_levels_and_grades() {
+    let Some(shared) = shared() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let options = corpus_options(&shared, tmp.path());
+    let outcome = ladder::build(&options).expect("the corpus builds");
+    let site = &outcome.site;
+
+    // Department index pages (layout markdown_page, an ERB listing) are not families.
+    let family_paths: Vec<&str> = site
+        .families
+        .iter()
+        .map(|f| site.pages[f.page].parsed.source.rel_path.as_str())
+        .collect();
+    assert!(!family_paths.contains(&"job-families/product/index.html.md.erb"));
+    assert!(
+        site.families.len() > 190,
+        "{} families",
+        site.families.len()
+    );
+    let graded = site
+        .families
+        .iter()
+        .flat_map(|f| &f.levels)
+        .filter(|l| l.grade.is_some())
+        .count();
+    assert!(graded > 600, "{graded} graded levels");
+
+    // A family read the way it is written: nested Job Grade sections and a manager level.
+    let backend = site
+        .families
+        .iter()
+        .find(|f| {
+            site.pages[f.page].parsed.source.rel_path
+                == "job-families/engineering/backend-engineer/index.html.md"
+        })
+        .unwrap();
+    let levels: Vec<(&str, String)> = backend
+        .levels
+        .iter()
+        .map(|l| {
+            (
+                l.title.as_str(),
+                l.grade.map_or("-".to_string(), |g| g.to_string()),
+            )
+        })
+        .collect();
+    assert_eq!(
+        levels,
+        [
+            ("Intermediate Backend Engineer", "6".to_string()),
+            ("Senior Backend Engineer", "7".to_string()),
+            ("Staff Backend Engineer", "8".to_string()),
+            ("Backend Engineering Manager", "8".to_string()),
+        ]
+    );
+
+    let jf = "content/job-families";
+    let pinned = [
+        // The example: "Intern" at grade 5 when the scale says 4.
+        (
+            format!("{jf}/engineering/development/backend/index.html.md.erb"),
+            119,
+            41,
+            "grade-rank",
+            "`Intern, Backend Engineer` is grade 5",
+        ),
+        // The heading says EVP, the sentence says CTO.
+        (
+            format!("{jf}/engineering/development/management/index.html.md.erb"),
+            198,
+            5,
+            "grade-title",
+            "`Chief Technology Officer`",
+        ),
+        // A copied sentence naming another team's manager.
+        (
+            format!("{jf}/engineering/red-team/index.html.md"),
+            170,
+            5,
+            "grade-title",
+            "Security Incident Response Team Senior Manager",
+        ),
+        // One title, two grades: Product's Senior PM is 8, Marketing's is 9.
+        (
+            format!("{jf}/product/product-manager/index.html.md.erb"),
+            89,
+            40,
+            "grade-conflict",
+            "`Senior Product Manager` is grade 8 here but grade 9",
+        ),
+        // A level beside graded siblings with no grade.
+        (
+            format!("{jf}/finance/general-ledger-accounting/index.html.md"),
+            164,
+            1,
+            "grade-missing",
+            "`Senior Manager, General Ledger Accounting`",
+        ),
+        // A job family page with no grade anywhere.
+        (
+            format!("{jf}/chief-executive-officer/index.html.md.erb"),
+            3,
+            1,
+            "grade-missing",
+            "job family `Chief Executive Officer`",
+        ),
+        // 9.5 is not on GitLab's current scale.
+        (
+            format!("{jf}/product/pricing/index.html.md"),
+            89,
+            43,
+            "grade-unknown",
+            "grade 9.5",
+        ),
+        // Sections GitLab's template requires.
+        (
+            format!("{jf}/marketing/editor/index.html.md"),
+            3,
+            1,
+            "section-missing",
+            "Performance Indicators or KPIs, Hiring Process",
+        ),
+    ];
+    for (path, line, column, rule, part) in &pinned {
+        assert!(
+            has(&outcome, path, *line, *column, rule, part),
+            "expected {rule} at {path}:{line}:{column} mentioning {part}"
+        );
+    }
+    // Look-alikes that must stay quiet on real pages.
+    let quiet = |path_part: &str, rule: &str| {
+        !outcome
+            .diagnostics
+            .iter()
+            .any(|d| d.path.contains(path_part) && d.rule.code() == rule)
+    };
+    // A deprecated level ("The Junior level … was deprecated") is not a missing grade.
+    assert!(quiet(
+        "engineering/backend-engineer/index.html.md",
+        "grade-missing"
+    ));
+    // "Community Programs Manager" (IC) and "Manager, Community Programs" are two levels.
+    assert!(quiet("marketing/community-programs/", "level-duplicate"));
+    // Sales uses another grade table: no rank checks there.
+    assert!(quiet("job-families/sales/", "grade-rank"));
+    // "The Recruiting Intern is not aligned to a job grade": intentional.
+    assert!(quiet("people-ops/recruiter/", "grade-unparsed"));
+
+    // The views.
+    let public = tmp.path().join("public");
+    let matrix =
+        std::fs::read_to_string(public.join("job-families/grade-matrix/index.html")).unwrap();
+    assert!(matrix.contains("Senior Backend Engineer"));
+    let index = std::fs::read_to_string(public.join("job-families/index.html")).unwrap();
+    assert!(index.contains("Job families by department") && index.contains("Backend Engineering"));
+    let page = std::fs::read_to_string(
+        public.join("job-families/engineering/backend-engineer/index.html"),
+    )
+    .unwrap();
+    let ladder_at = page
+        .find("class=\"ladder\"")
+        .expect("the ladder is on the page");
+    assert!(
+        ladder_at < page.find("class=\"prose\"").unwrap(),
+        "the ladder comes before the content"
+    );
+    assert!(
+        page.contains(
+            "href=\"/job-families/engineering/backend-engineer/#senior-backend-engineer\""
+        )
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(public.join("ladder.json")).unwrap())
+            .unwrap();
+    assert_eq!(json["version"], 1);
+    assert_eq!(
+        json["families"].as_array().unwrap().len(),
+        site.families.len()
+    );
+}

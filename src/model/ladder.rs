@@ -689,7 +689,15 @@ fn prose_levels(page_title: &str, parsed: &ParsedPage) -> Vec<Level> {
             .iter()
             .take_while(|x| x.level > h.level)
             .any(|x| job_grade_prefix(&x.text).is_some());
-        if shares && !has_grade_below {
+        // "The Junior level … was deprecated", "… is not aligned to a job grade": no
+        // grade on purpose.
+        let intro = read_statement(text, heading_span_end(text, h)..section_end(parsed, i))
+            .text
+            .to_lowercase();
+        let on_purpose = ["deprecated", "not aligned to a", "no longer", "not graded"]
+            .iter()
+            .any(|w| intro.contains(w));
+        if shares && !has_grade_below && !on_purpose {
             extra.push((
                 i,
                 Level {

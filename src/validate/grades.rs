@@ -435,7 +435,8 @@ fn check_sections(
     title_span: &Range<usize>,
     diags: &mut Vec<Diagnostic>,
 ) {
-    // Words up to a plural `s`: "Performance Indicator" counts as "Performance Indicators".
+    // Words up to a plural `s` or a typo: "Performance Indicator" and "Responsbilities"
+    // count.
     let stem = |t: &str| -> Vec<String> {
         words(t)
             .into_iter()
@@ -453,9 +454,10 @@ fn check_sections(
         section.split('|').any(|alt| {
             let want = stem(alt);
             !want.is_empty()
-                && headings
-                    .iter()
-                    .any(|h| h.windows(want.len()).any(|w| w == want.as_slice()))
+                && headings.iter().any(|h| {
+                    h.windows(want.len())
+                        .any(|w| w.iter().zip(&want).all(|(a, b)| same_word(a, b)))
+                })
         })
     };
     let missing: Vec<&str> = site
