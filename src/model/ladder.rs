@@ -559,7 +559,12 @@ fn prose_levels(page_title: &str, parsed: &ParsedPage) -> Vec<Level> {
         let prefix = match job_grade_prefix(&g.text) {
             Some(prefix) => prefix,
             None => {
-                let st = read_statement(text, heading_span_end(text, g)..section_end(parsed, gi));
+                let section = heading_span_end(text, g)..section_end(parsed, gi);
+                // Most sections never mention a grade: skip the regexes for them.
+                if !text[section.clone()].contains("rade") {
+                    continue;
+                }
+                let st = read_statement(text, section);
                 let is_sentence = st.role.is_some()
                     && st.grade.is_some()
                     && st.text.to_lowercase().contains("grade");
