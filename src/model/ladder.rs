@@ -374,24 +374,28 @@ pub fn matched_ranks<'s>(
     (found, used)
 }
 
+/// The words of a title that can name its rank: significant words up to "to"/"for"
+/// ("Executive Business Administrator to the CEO": the qualifier names no rank of it).
+pub fn rank_words(title: &str) -> Vec<String> {
+    let all = words(title);
+    let cut = all
+        .iter()
+        .position(|w| w == "to" || w == "for")
+        .unwrap_or(all.len());
+    all[..cut]
+        .iter()
+        .filter(|w| !STOP_WORDS.contains(&w.as_str()))
+        .cloned()
+        .collect()
+}
+
 /// Reads the rank of a level title on `scale`.
 pub fn guess_rank(title: &str, scale: &Scale) -> RankGuess {
     let none = RankGuess {
         track: None,
         readings: Vec::new(),
     };
-    // "Executive Business Administrator to the CEO": what follows "to"/"for" qualifies
-    // the role and names no rank of it.
-    let all = words(title);
-    let cut = all
-        .iter()
-        .position(|w| w == "to" || w == "for")
-        .unwrap_or(all.len());
-    let mut w: Vec<String> = all[..cut]
-        .iter()
-        .filter(|w| !STOP_WORDS.contains(&w.as_str()))
-        .cloned()
-        .collect();
+    let mut w = rank_words(title);
     // Officer titles are C-level only with "Chief" ("Principal Accounting Officer" is not
     // a Principal IC).
     if w.iter().any(|x| x == "officer") && !w.iter().any(|x| x == "chief") {
@@ -503,6 +507,14 @@ pub fn extract(index: usize, page_title: &str, parsed: &ParsedPage) -> Option<Jo
     }
     if let Some(fm) = front_matter_levels(page_title, parsed) {
         levels = merge_front_matter(fm, levels);
+    }
+    // A level links to its section only when that id exists on the page (front-matter
+    // levels and table rows may name no heading): otherwise to the page itself.
+    for level in &mut levels {
+        if !level.anchor.is_empty() && !parsed.markdown.anchors.iter().any(|a| a.id == level.anchor)
+        {
+            level.anchor.clear();
+        }
     }
     let has_grade_section = levels
         .iter()

@@ -191,13 +191,17 @@ impl Scales {
         };
         let top = merge(&builtin, config);
         let default = resolve(&top)?;
+        // Built in: GitLab's sales organisation uses another table, so no rank checks
+        // there unless its folder config says `rank = true`.
         let mut folder_configs = config.folders.clone();
-        folder_configs
-            .entry("job-families/sales".to_string())
-            .or_insert_with(|| ScaleConfig {
-                rank: Some(false),
-                ..ScaleConfig::default()
-            });
+        let sales = ScaleConfig {
+            rank: Some(false),
+            ..ScaleConfig::default()
+        };
+        let user_sales = folder_configs
+            .remove("job-families/sales")
+            .unwrap_or_default();
+        folder_configs.insert("job-families/sales".to_string(), merge(&sales, &user_sales));
         let mut folders = Vec::new();
         for (folder, fc) in &folder_configs {
             let scale = resolve(&merge(&top, fc))
@@ -376,6 +380,17 @@ mod tests {
         assert!(!top.grades.contains(&Grade(130)));
         let bad: ScaleConfig = toml::from_str("other = [9.55]").unwrap();
         assert!(Scales::from_config(&bad).is_err());
+    }
+
+    #[test]
+    fn a_sales_folder_config_keeps_rank_checks_off_unless_it_says_so() {
+        let config: ScaleConfig = toml::from_str("[folders.\"job-families/sales\"]\nother = [13]\n").unwrap();
+        let scales = Scales::from_config(&config).unwrap();
+        let sales = scales.for_path("job-families/sales/x.md");
+        assert!(!sales.check_rank);
+        assert!(sales.grades.contains(&Grade(130)));
+        let config: ScaleConfig = toml::from_str("[folders.\"job-families/sales\"]\nrank = true\n").unwrap();
+        assert!(Scales::from_config(&config).unwrap().for_path("job-families/sales/x.md").check_rank);
     }
 
     #[test]

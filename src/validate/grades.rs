@@ -18,7 +18,7 @@ use std::collections::HashMap;
 use std::ops::Range;
 
 use crate::diagnostic::{Diagnostic, Rule};
-use crate::model::ladder::{JobFamily, Level, matched_ranks, significant_words};
+use crate::model::ladder::{JobFamily, Level, matched_ranks, rank_words, significant_words};
 use crate::model::scale::{Grade, Scale, Track, words};
 use crate::model::{Page, Site};
 
@@ -202,17 +202,7 @@ fn check_level(
 /// Whether the title itself names a rank on the scale (so "no level word means
 /// intermediate" is not used to judge it).
 fn has_rank_word(title: &str, scale: &Scale) -> bool {
-    let w = significant_words(title);
-    scale.ranks.iter().any(|r| {
-        !r.words.is_empty()
-            && w.windows(r.words.len())
-                .any(|win| win == r.words.as_slice())
-    }) || w.iter().any(|x| {
-        matches!(
-            x.as_str(),
-            "cfo" | "cto" | "cmo" | "cro" | "clo" | "cpo" | "cio" | "ciso" | "coo"
-        )
-    })
+    !matched_ranks(&rank_words(title), scale).0.is_empty()
 }
 
 /// Why the role a grade sentence names is not the level's title, or `None` when it is

@@ -3,5 +3,7 @@
 
 mod build;
 mod cli;
+mod grades;
 mod harness;
 mod validate;
+mod views;
