@@ -384,13 +384,20 @@ mod tests {
 
     #[test]
     fn a_sales_folder_config_keeps_rank_checks_off_unless_it_says_so() {
-        let config: ScaleConfig = toml::from_str("[folders.\"job-families/sales\"]\nother = [13]\n").unwrap();
+        let config: ScaleConfig =
+            toml::from_str("[folders.\"job-families/sales\"]\nother = [13]\n").unwrap();
         let scales = Scales::from_config(&config).unwrap();
         let sales = scales.for_path("job-families/sales/x.md");
         assert!(!sales.check_rank);
         assert!(sales.grades.contains(&Grade(130)));
-        let config: ScaleConfig = toml::from_str("[folders.\"job-families/sales\"]\nrank = true\n").unwrap();
-        assert!(Scales::from_config(&config).unwrap().for_path("job-families/sales/x.md").check_rank);
+        let config: ScaleConfig =
+            toml::from_str("[folders.\"job-families/sales\"]\nrank = true\n").unwrap();
+        assert!(
+            Scales::from_config(&config)
+                .unwrap()
+                .for_path("job-families/sales/x.md")
+                .check_rank
+        );
     }
 
     #[test]

@@ -190,3 +190,33 @@ pub fn entries(dir: &Path) -> Vec<String> {
     names.sort();
     names
 }
+
+/// Checks fixture `name` and asserts what every diagnostic set must satisfy: not empty,
+/// sorted by (path, line, column, rule), paths under `content/` with `/`, 1-based
+/// positions, and spans that do not end before they start. Returns the outcome for
+/// further assertions.
+pub fn check_well_formed(name: &str) -> Outcome {
+    let outcome = check_fixture(name);
+    assert!(!outcome.diagnostics.is_empty(), "{name}");
+    let keys: Vec<_> = outcome
+        .diagnostics
+        .iter()
+        .map(|d| (d.path.clone(), d.line, d.column, d.rule.code()))
+        .collect();
+    let mut sorted = keys.clone();
+    sorted.sort();
+    assert_eq!(keys, sorted, "{name}");
+    for d in &outcome.diagnostics {
+        assert!(
+            d.path.starts_with("content/") && !d.path.contains('\\'),
+            "{name}: {}",
+            d.path
+        );
+        assert!(d.line >= 1 && d.column >= 1, "{name}: {d:?}");
+        assert!(
+            (d.end_line, d.end_column) >= (d.line, d.column),
+            "{name}: {d:?}"
+        );
+    }
+    outcome
+}

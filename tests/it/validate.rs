@@ -4,7 +4,8 @@
 use ladder::{Error, Severity};
 
 use crate::harness::{
-    check, check_fixture, diag_lines, fixture, helps, lines_for, page_paths, spans, try_check,
+    check, check_fixture, check_well_formed, diag_lines, fixture, helps, lines_for, page_paths,
+    spans, try_check,
 };
 
 const GENERIC_PATH_HELP: &str =
@@ -544,28 +545,7 @@ fn every_fixture_reports_in_sorted_order_with_site_relative_paths() {
         "unsafe_permalink",
         "unsupported_syntax",
     ] {
-        let outcome = check_fixture(name);
-        assert!(!outcome.diagnostics.is_empty(), "{name}");
-        let keys: Vec<_> = outcome
-            .diagnostics
-            .iter()
-            .map(|d| (d.path.clone(), d.line, d.column, d.rule.code()))
-            .collect();
-        let mut sorted = keys.clone();
-        sorted.sort();
-        assert_eq!(keys, sorted, "{name}");
-        for d in &outcome.diagnostics {
-            assert!(
-                d.path.starts_with("content/") && !d.path.contains('\\'),
-                "{name}: {}",
-                d.path
-            );
-            assert!(d.line >= 1 && d.column >= 1, "{name}: {d:?}");
-            assert!(
-                (d.end_line, d.end_column) >= (d.line, d.column),
-                "{name}: {d:?}"
-            );
-        }
+        check_well_formed(name);
     }
 }
 
