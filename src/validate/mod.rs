@@ -1,6 +1,7 @@
 //! Validate: rules that need the whole [`Site`], run after every page is parsed, in
 //! parallel per page. Each rule pushes [`Diagnostic`]s; nothing here fails the run.
 
+pub mod external;
 pub mod grades;
 pub mod links;
 pub mod page;
