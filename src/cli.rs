@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
-use ladder::report::Format;
+use ladder::report::{Format, ReportSpec};
 
 const EXIT_CODES: &str = "Exit codes:
   0  no errors (warnings allowed unless --deny-warnings)
@@ -43,6 +43,18 @@ pub struct CommonArgs {
     /// Report format on stdout.
     #[arg(long, value_enum, default_value = "human")]
     pub format: Format,
+    /// Also write a report to a file, e.g. `codequality=gl-code-quality.json`,
+    /// `junit=ladder-junit.xml`, `json=ladder.json` (repeatable). Report files hold every
+    /// finding: GitLab compares them with the target branch's itself.
+    #[arg(long = "report", value_name = "FORMAT=FILE")]
+    pub reports: Vec<ReportSpec>,
+    /// Print and fail only on findings in files changed since REF (`git diff REF...HEAD`)
+    /// and on links and anchors the change broke elsewhere.
+    #[arg(long, value_name = "REF")]
+    pub changed_since: Option<String>,
+    /// Print and fail only on findings that are not in this earlier `--format json` report.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
     /// Fail (exit 1) on warnings too.
     #[arg(long)]
     pub deny_warnings: bool,

@@ -24,6 +24,7 @@ pub mod model;
 pub mod parse;
 pub mod render;
 pub mod report;
+pub mod scope;
 pub mod slug;
 pub mod source;
 pub mod validate;

@@ -1,5 +1,6 @@
-//! The `ladder` binary: parses the command line, runs the library, prints reports, and
-//! alone decides the exit code (0 no errors, 1 errors found, 2 the tool failed).
+//! The `ladder` binary: parses the command line, runs the library, prints and writes
+//! reports, and alone decides the exit code (0 no errors, 1 errors found, 2 the tool
+//! failed).
 
 mod cli;
 
@@ -8,8 +9,8 @@ use std::process::ExitCode;
 
 use clap::Parser as _;
 
-use ladder::report::{self, Format};
-use ladder::{Options, Outcome};
+use ladder::report::{self, ReportInput, fingerprint};
+use ladder::{Diagnostic, Error, Options, Outcome, scope};
 
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
@@ -28,11 +29,8 @@ fn main() -> ExitCode {
     } else {
         ladder::check(&options)
     };
-    match result {
-        Ok(outcome) => {
-            print_outcome(verb, args, &outcome);
-            let failing =
-                outcome.summary.errors > 0 || (args.deny_warnings && outcome.summary.warnings > 0);
+    match result.and_then(|outcome| report_and_judge(verb, args, &outcome)) {
+        Ok(failing) => {
             if failing {
                 ExitCode::from(1)
             } else {
@@ -52,33 +50,82 @@ fn main() -> ExitCode {
     }
 }
 
-fn print_outcome(verb: &str, args: &cli::CommonArgs, outcome: &Outcome) {
-    let mut stdout = anstream::stdout().lock();
-    let _ = match args.format {
-        Format::Json => write!(
-            stdout,
-            "{}",
-            report::json::render(&outcome.diagnostics, &outcome.summary)
-        ),
-        Format::Human => {
-            if !args.quiet {
-                let shown: Vec<_> = outcome
-                    .diagnostics
-                    .iter()
-                    .filter(|d| args.verbose || d.severity != ladder::Severity::Info)
-                    .cloned()
-                    .collect();
-                let _ = write!(
-                    stdout,
-                    "{}",
-                    report::human::render(&shown, &report::sources(outcome))
-                );
-            }
-            writeln!(
-                stdout,
-                "{}",
-                report::human::summary_line(verb, &outcome.summary, outcome.elapsed)
-            )
-        }
+/// Writes the report files (every finding), prints the stdout report (the findings in
+/// scope), and says whether the run fails.
+fn report_and_judge(verb: &str, args: &cli::CommonArgs, outcome: &Outcome) -> ladder::Result<bool> {
+    let fingerprints = fingerprint::fingerprints(&outcome.diagnostics);
+    let changed = match &args.changed_since {
+        Some(reference) => Some(scope::changed_since(
+            &outcome.site.root,
+            reference,
+            &outcome.site,
+        )?),
+        None => None,
     };
+    let baseline = match &args.baseline {
+        Some(file) => Some(scope::baseline(file)?),
+        None => None,
+    };
+    let sources = report::sources(outcome);
+    let repo_prefix = scope::repo_prefix(&outcome.site.root);
+    let all = ReportInput {
+        diagnostics: &outcome.diagnostics,
+        fingerprints: &fingerprints,
+        summary: &outcome.summary,
+        sources: &sources,
+        repo_prefix: &repo_prefix,
+        verb,
+        elapsed: outcome.elapsed,
+        verbose: args.verbose,
+        quiet: args.quiet,
+    };
+    for spec in &args.reports {
+        if let Some(dir) = spec.path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| Error::io("cannot create", dir, e))?;
+        }
+        let text = report::render(spec.format, &all);
+        std::fs::write(&spec.path, text)
+            .map_err(|e| Error::io("cannot write report", &spec.path, e))?;
+    }
+
+    let selected = scope::select(
+        &outcome.diagnostics,
+        &fingerprints,
+        &outcome.site,
+        changed.as_ref(),
+        baseline.as_ref(),
+    );
+    let shown: Vec<Diagnostic> = selected
+        .iter()
+        .map(|&i| outcome.diagnostics[i].clone())
+        .collect();
+    let shown_fingerprints: Vec<String> =
+        selected.iter().map(|&i| fingerprints[i].clone()).collect();
+    let summary = report::summary_for(&outcome.summary, &shown);
+    let scoped = ReportInput {
+        diagnostics: &shown,
+        fingerprints: &shown_fingerprints,
+        summary: &summary,
+        ..all
+    };
+    let mut stdout = anstream::stdout().lock();
+    let _ = write!(stdout, "{}", report::render(args.format, &scoped));
+    if shown.len() < outcome.diagnostics.len() {
+        let why = match (&args.changed_since, &args.baseline) {
+            (Some(r), Some(b)) => format!(
+                "in the change since `{r}` and new against `{}`",
+                b.display()
+            ),
+            (Some(r), None) => format!("in the change since `{r}`"),
+            (None, Some(b)) => format!("new against `{}`", b.display()),
+            (None, None) => String::new(),
+        };
+        let _ = writeln!(
+            anstream::stderr(),
+            "{} of {} findings are {why}; only those are shown and counted",
+            shown.len(),
+            outcome.diagnostics.len()
+        );
+    }
+    Ok(summary.errors > 0 || (args.deny_warnings && summary.warnings > 0))
 }

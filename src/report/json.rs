@@ -6,12 +6,13 @@
 //!              "unchecked_links": 2, "external_links": 5},
 //!  "diagnostics": [{"rule": "broken-anchor", "severity": "error", "path": "content/a/b.md",
 //!                   "line": 12, "column": 5, "end_line": 12, "end_column": 30,
-//!                   "message": "…", "help": "…"}]}
+//!                   "message": "…", "help": "…", "fingerprint": "…"}]}
 //! ```
 //! `path` is relative to the site root with `/`; lines and columns are 1-based, columns
 //! count chars, `end_column` is exclusive. Diagnostics are sorted by path, line, column,
-//! rule. No timestamps or durations: the same input gives the same bytes. Fields are only
-//! ever added within a version.
+//! rule. `fingerprint` identifies a finding across edits (see [`super::fingerprint`]); an
+//! earlier report is the input of `--baseline`. No timestamps or durations: the same input
+//! gives the same bytes. Fields are only ever added within a version.
 
 use serde::Serialize;
 
@@ -48,10 +49,12 @@ struct WireDiagnostic<'a> {
     end_column: usize,
     message: &'a str,
     help: &'a str,
+    fingerprint: &'a str,
 }
 
-/// The report as pretty-printed JSON with a trailing newline.
-pub fn render(diagnostics: &[Diagnostic], summary: &Summary) -> String {
+/// The report as pretty-printed JSON with a trailing newline; `fingerprints` are the
+/// diagnostics' fingerprints, in the same order.
+pub fn render(diagnostics: &[Diagnostic], fingerprints: &[String], summary: &Summary) -> String {
     let report = Report {
         version: VERSION,
         summary: WireSummary {
@@ -64,7 +67,8 @@ pub fn render(diagnostics: &[Diagnostic], summary: &Summary) -> String {
         },
         diagnostics: diagnostics
             .iter()
-            .map(|d| WireDiagnostic {
+            .zip(fingerprints)
+            .map(|(d, fingerprint)| WireDiagnostic {
                 rule: d.rule.code(),
                 severity: d.severity.as_str(),
                 path: &d.path,
@@ -74,6 +78,7 @@ pub fn render(diagnostics: &[Diagnostic], summary: &Summary) -> String {
                 end_column: d.end_column,
                 message: &d.message,
                 help: &d.help,
+                fingerprint,
             })
             .collect(),
     };

@@ -122,6 +122,7 @@ fn json_report_has_the_documented_shape() {
         "end_column",
         "message",
         "help",
+        "fingerprint",
     ];
     for d in diagnostics {
         let object = d.as_object().expect("diagnostic object");
@@ -148,6 +149,9 @@ fn json_report_has_the_documented_shape() {
             "end_column": 46,
             "message": "link to `/job-families/eng/frontnd/` leads to no page or file of this site",
             "help": "check the spelling against the page's permalink, or remove the link if the page is gone",
+            // sha256("broken-link\0content/job-families/eng/backend.md\0/job-families/eng/frontnd/"):
+            // fingerprints are a contract (baselines, GitLab's history), pinned here.
+            "fingerprint": "df826b6949e0755c7af1122463d53e8d7b8ee4acb138f7425a6d8c136abafe89",
         })
     );
     // The binary reports what the library finds, in the same order.
