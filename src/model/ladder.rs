@@ -321,6 +321,9 @@ pub fn job_grade_prefix(heading: &str) -> Option<String> {
 
 fn is_section_title(title: &str) -> bool {
     let w = words(title);
+    if w.iter().any(|x| x == "roles") {
+        return true;
+    }
     match (w.first(), w.last()) {
         (Some(first), Some(last)) => {
             SECTION_FIRST_WORDS.contains(&first.as_str())
@@ -649,9 +652,12 @@ fn prose_levels(page_title: &str, parsed: &ParsedPage) -> Vec<Level> {
     // Role-like headings beside graded level headings, without a grade of their own.
     let graded: Vec<usize> = level_headings.iter().flatten().copied().collect();
     // Headings above the "Levels" heading introduce the family.
+    // Without a "Levels" heading, ungraded headings above the first graded level are
+    // the family's intro ("## Distinguished Engineer Roles at GitLab").
     let levels_at = headings
         .iter()
         .position(|h| words(&h.text).iter().any(|w| w == "levels"))
+        .or_else(|| graded.iter().min().copied())
         .unwrap_or(0);
     let mut extra: Vec<(usize, Level)> = Vec::new();
     for (i, h) in headings.iter().enumerate() {

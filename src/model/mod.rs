@@ -101,6 +101,9 @@ pub struct Site {
     /// First path segments the site itself serves (`job-families`): a root-relative link
     /// starting with one of them must resolve within the site.
     pub top_segments: HashSet<String>,
+    /// Whether the site owns the whole root: it has its own home page or pages directly at
+    /// the top (`/about/`). Then every root-relative path must resolve within it.
+    pub owns_root: bool,
     /// Hosts (lowercase, with port) whose absolute links are internal.
     pub internal_hosts: HashSet<String>,
     /// URLs by their last segment, for "did you mean" help.
@@ -296,7 +299,11 @@ impl Site {
                 message,
             })?;
 
+        let owns_root = pages
+            .iter()
+            .any(|p| p.url == "/" || p.url.trim_matches('/').split('/').count() == 1);
         Ok(Site {
+            owns_root,
             families,
             families_root,
             scales,
@@ -342,9 +349,12 @@ impl Site {
         })
     }
 
-    /// Whether a root-relative path falls in the site's own tree (its first segment is
-    /// one the site serves, or it is `/`).
+    /// Whether a root-relative path falls in the site's own tree: the site owns the root,
+    /// or the path's first segment is one the site serves, or it is `/`.
     pub fn in_tree(&self, path: &str) -> bool {
+        if self.owns_root {
+            return true;
+        }
         match path.trim_start_matches('/').split('/').next() {
             None | Some("") => true,
             Some(first) => self.top_segments.contains(first),
