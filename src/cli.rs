@@ -52,6 +52,10 @@ pub struct CommonArgs {
     /// and on links and anchors the change broke elsewhere.
     #[arg(long, value_name = "REF")]
     pub changed_since: Option<String>,
+    /// Also check http(s) links to other hosts over the network (cached for a day in
+    /// `<root>/.ladder-cache/`); failures are `broken-external-link` warnings.
+    #[arg(long)]
+    pub external: bool,
     /// Print and fail only on findings that are not in this earlier `--format json` report.
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,

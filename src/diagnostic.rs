@@ -75,6 +75,9 @@ rules! {
     BrokenLink = "broken-link", Error;
     /// A `#fragment` that names no anchor on its target page.
     BrokenAnchor = "broken-anchor", Error;
+    /// An http(s) link to another host that answers with an error or cannot be reached
+    /// (`--external` only). A warning: other sites are outside the editor's control.
+    BrokenExternalLink = "broken-external-link", Warning;
     /// A root-relative link outside the site's own tree that is not among the configured
     /// known paths (possibly broken: the list may be incomplete).
     /// Info by default: such lists are often partial (pages generated from data are

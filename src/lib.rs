@@ -49,6 +49,9 @@ pub struct Options {
     pub base_url: Option<String>,
     /// Output directory for [`build`]; default `<root>/public`.
     pub output: Option<PathBuf>,
+    /// Check http(s) links to other hosts over the network (off by default); results are
+    /// cached in `<root>/.ladder-cache/external-links.json` for a day.
+    pub external: bool,
 }
 
 /// Totals for the summary line and the JSON report.
@@ -64,8 +67,10 @@ pub struct Summary {
     pub infos: usize,
     /// Internal links that could not be verified.
     pub unchecked_links: usize,
-    /// Links to other hosts (not checked).
+    /// Links to other hosts.
     pub external_links: usize,
+    /// Distinct external URLs checked over the network (`--external`), else 0.
+    pub external_checked: usize,
 }
 
 /// The result of [`check`] or [`build`].
@@ -124,6 +129,16 @@ pub fn check(options: &Options) -> Result<Outcome> {
     let site = Site::new(root, config, parsed.pages, found.assets, &mut diagnostics)?;
     let validation = validate::validate(&site);
     diagnostics.extend(validation.diagnostics);
+    let mut external_checked = 0;
+    if options.external {
+        let external = validate::external::ExternalOptions {
+            cache: Some(root.join(".ladder-cache").join("external-links.json")),
+            ..Default::default()
+        };
+        let (found, checked) = validate::check_external(&site, &external);
+        diagnostics.extend(found);
+        external_checked = checked;
+    }
     let diagnostics = apply_rule_levels(&site.config, diagnostics);
     let counts = diagnostic::Counts::of(&diagnostics);
     Ok(Outcome {
@@ -134,6 +149,7 @@ pub fn check(options: &Options) -> Result<Outcome> {
             infos: counts.infos,
             unchecked_links: validation.links.unchecked,
             external_links: validation.links.external,
+            external_checked,
         },
         site,
         diagnostics,

@@ -23,6 +23,7 @@ fn main() -> ExitCode {
         config: args.config.clone(),
         base_url: args.base_url.clone(),
         output: build.and_then(|b| b.output.clone()),
+        external: args.external,
     };
     let result = if build.is_some() {
         ladder::build(&options)

@@ -127,9 +127,14 @@ pub fn summary_line(verb: &str, summary: &Summary, elapsed: Duration) -> String 
         summary.unchecked_links,
         plural(summary.unchecked_links)
     );
+    let checked = if summary.external_checked > 0 {
+        "checked"
+    } else {
+        "not checked"
+    };
     let _ = write!(
         line,
-        ", {} external link{} not checked",
+        ", {} external link{} {checked}",
         summary.external_links,
         plural(summary.external_links)
     );
