@@ -125,3 +125,80 @@ pub fn validate(site: &Site) -> Validation {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use std::io::{BufRead, BufReader, Write};
+    use std::net::TcpListener;
+
+    /// A loopback server answering `/ok` with 200 and anything else with 404, for
+    /// `max` connections or 10 s, whichever comes first.
+    fn serve(max: usize) -> (String, std::thread::JoinHandle<()>) {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        listener.set_nonblocking(true).unwrap();
+        let handle = std::thread::spawn(move || {
+            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+            let mut served = 0;
+            while served < max && std::time::Instant::now() < deadline {
+                let Ok((stream, _)) = listener.accept() else {
+                    std::thread::sleep(std::time::Duration::from_millis(5));
+                    continue;
+                };
+                stream.set_nonblocking(false).unwrap();
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                let mut request = String::new();
+                reader.read_line(&mut request).unwrap();
+                let mut line = String::new();
+                while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
+                    line.clear();
+                }
+                let status = if request.split_whitespace().nth(1) == Some("/ok") {
+                    "200 OK"
+                } else {
+                    "404 Not Found"
+                };
+                let mut stream = stream;
+                let _ = write!(
+                    stream,
+                    "HTTP/1.1 {status}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                );
+                served += 1;
+            }
+        });
+        (base, handle)
+    }
+
+    #[test]
+    fn external_links_are_checked_once_per_url_and_reported_per_link() {
+        let (base, server) = serve(4);
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("content")).unwrap();
+        std::fs::write(
+            dir.path().join("content/page.md"),
+            format!("---\ntitle: P\n---\n\n[a]({base}/ok) [b]({base}/gone#x) [c]({base}/gone)\n"),
+        )
+        .unwrap();
+        let options = crate::Options {
+            root: dir.path().to_path_buf(),
+            external: true,
+            ..Default::default()
+        };
+        let outcome = crate::check(&options).unwrap();
+        let found: Vec<(usize, &str)> = outcome
+            .diagnostics
+            .iter()
+            .map(|d| (d.column, d.message.as_str()))
+            .collect();
+        let gone = format!("link to `{base}/gone` answers HTTP 404");
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(found.iter().all(|(_, m)| *m == gone), "{found:?}");
+        assert_eq!(outcome.summary.external_checked, 2, "two distinct URLs");
+        assert!(
+            dir.path()
+                .join(".ladder-cache/external-links.json")
+                .is_file()
+        );
+        drop(server);
+    }
+}
