@@ -152,6 +152,9 @@ pub struct Diagnostic {
     /// The offending value itself (link target, anchor, key): the stable part of a finding
     /// that later reporters hash into fingerprints. Not shown to users.
     pub key: String,
+    /// Another file the finding is about (the other page of a permalink conflict or a
+    /// grade conflict), root-relative: a change to it brings the finding into scope.
+    pub related: Option<String>,
 }
 
 impl Diagnostic {
@@ -176,6 +179,7 @@ impl Diagnostic {
             message: message.into(),
             help: help.into(),
             key: String::new(),
+            related: None,
         }
     }
 
@@ -199,12 +203,19 @@ impl Diagnostic {
             message: message.into(),
             help: help.into(),
             key: String::new(),
+            related: None,
         }
     }
 
     /// Sets the severity (e.g. a warning-level variant of an error rule).
     pub fn with_severity(mut self, severity: Severity) -> Self {
         self.severity = severity;
+        self
+    }
+
+    /// Names another file the finding is about (see [`Diagnostic::related`]).
+    pub fn with_related(mut self, path: impl Into<String>) -> Self {
+        self.related = Some(path.into());
         self
     }
 

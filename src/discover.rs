@@ -11,6 +11,47 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 
+/// Files of a `static/` folder, copied to the output root as they are: `(relative path,
+/// path on disk)`, sorted; hidden and editor temp files skipped; a missing folder is
+/// empty.
+///
+/// Errors: [`Error::Io`] naming the path when a directory cannot be listed.
+pub fn static_files(dir: &Path) -> Result<Vec<FoundFile>> {
+    let mut out = Vec::new();
+    if !dir.is_dir() {
+        return Ok(out);
+    }
+    let walker = walkdir::WalkDir::new(dir)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_skipped_name(&e.file_name().to_string_lossy()));
+    for entry in walker {
+        let entry = entry.map_err(|e| {
+            let path = e.path().unwrap_or(dir).to_path_buf();
+            let io = e
+                .into_io_error()
+                .unwrap_or_else(|| std::io::Error::other("file system loop"));
+            Error::io("cannot list", path, io)
+        })?;
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        if let Ok(rel) = entry.path().strip_prefix(dir) {
+            let rel_path = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
+            out.push(FoundFile {
+                rel_path,
+                disk_path: entry.path().to_path_buf(),
+            });
+        }
+    }
+    Ok(out)
+}
+
 /// Page extensions, longest first so `.html.md.erb` wins over `.md.erb`.
 const PAGE_EXTENSIONS: &[&str] = &[".html.md.erb", ".html.md", ".md.erb", ".markdown", ".md"];
 

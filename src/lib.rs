@@ -126,7 +126,17 @@ pub fn check(options: &Options) -> Result<Outcome> {
     let page_count = found.pages.len();
     let parsed = parse::parse_all(&found.pages, "content", &config.base_path());
     let mut diagnostics = parsed.diagnostics;
-    let site = Site::new(root, config, parsed.pages, found.assets, &mut diagnostics)?;
+    let mut static_files =
+        discover::static_files(&root.join("themes").join(&config.theme).join("static"))?;
+    static_files.extend(discover::static_files(&root.join("static"))?);
+    let site = Site::new(
+        root,
+        config,
+        parsed.pages,
+        found.assets,
+        static_files,
+        &mut diagnostics,
+    )?;
     let validation = validate::validate(&site);
     diagnostics.extend(validation.diagnostics);
     let mut external_checked = 0;

@@ -60,6 +60,7 @@ fn report_and_judge(verb: &str, args: &cli::CommonArgs, outcome: &Outcome) -> la
             &outcome.site.root,
             reference,
             &outcome.site,
+            args.config.as_deref(),
         )?),
         None => None,
     };

@@ -16,7 +16,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::error::{Error, Result};
-use crate::model::{Site, permalink};
+use crate::model::{Site, permalink, tolerant_candidates};
+use crate::parse::front_matter;
+use crate::source::SourceFile;
 use crate::{Diagnostic, Rule};
 
 /// The files a change touched, relative to the site root, `/`-separated.
@@ -26,16 +28,26 @@ pub struct ChangedFiles {
     pub changed: HashSet<String>,
     /// Deleted and renamed-from paths.
     pub removed: HashSet<String>,
+    /// URL paths the removed pages were served at (their front-matter permalink at the
+    /// merge base, else the one from their path) and the folders above them.
+    pub removed_urls: HashSet<String>,
     /// True when a change affects every finding (config, theme, known paths).
     pub everything: bool,
 }
 
-/// Reads `git diff --name-status -z REF...HEAD` in the repository holding `root`.
+/// Reads `git diff --name-status -z REF...HEAD` in the repository holding `root`;
+/// `config` is the config file in use when it is not `<root>/ladder.toml`.
 ///
 /// Errors: [`Error::Usage`] naming the command when git is missing, `root` is not in a
 /// repository, or `REF` is unknown (git's own message included).
-pub fn changed_since(root: &Path, reference: &str, site: &Site) -> Result<ChangedFiles> {
+pub fn changed_since(
+    root: &Path,
+    reference: &str,
+    site: &Site,
+    config: Option<&Path>,
+) -> Result<ChangedFiles> {
     let prefix = git_prefix(root)?;
+    let mut repo_paths: HashSet<String> = HashSet::new();
     // Without rename detection a rename is a deletion plus an addition, which is what the
     // scope needs (links to the old path break).
     let output = git(
@@ -56,6 +68,7 @@ pub fn changed_since(root: &Path, reference: &str, site: &Site) -> Result<Change
             'R' | 'C' => vec![fields.next().unwrap_or(""), fields.next().unwrap_or("")],
             _ => vec![fields.next().unwrap_or("")],
         };
+        repo_paths.extend(paths.iter().map(|p| p.to_string()));
         let rel = |p: &str| p.strip_prefix(prefix.as_str()).map(str::to_string);
         match (kind, paths.as_slice()) {
             ('D', [p]) => files.removed.extend(rel(p)),
@@ -68,6 +81,34 @@ pub fn changed_since(root: &Path, reference: &str, site: &Site) -> Result<Change
             _ => {}
         }
     }
+    // The URLs removed pages were served at, from their front matter at the merge base.
+    let base = git(root, &["merge-base", reference, "HEAD"])
+        .map(|b| b.trim().to_string())
+        .unwrap_or_else(|_| reference.to_string());
+    for rel_path in &files.removed {
+        let Some(content_rel) = rel_path.strip_prefix("content/") else {
+            continue;
+        };
+        let old = git(root, &["show", &format!("{base}:{prefix}{rel_path}")]).unwrap_or_default();
+        let file = SourceFile::new(
+            rel_path.clone(),
+            content_rel.to_string(),
+            root.join(rel_path),
+            old,
+        );
+        let split = front_matter::split(&file, &mut Vec::new());
+        let url = split
+            .front_matter
+            .permalink
+            .and_then(|(value, _)| permalink::normalize(&value).ok())
+            .unwrap_or_else(|| permalink::from_source(content_rel));
+        let mut cur = Some(url);
+        while let Some(u) = cur {
+            cur = permalink::parent(&u);
+            files.removed_urls.insert(u);
+        }
+    }
+    let config_in_repo = config.and_then(|c| repo_relative(root, c));
     let theme = format!("themes/{}/", site.config.theme);
     let known = site.known_paths.as_ref().and_then(|k| {
         k.file
@@ -79,8 +120,23 @@ pub fn changed_since(root: &Path, reference: &str, site: &Site) -> Result<Change
         .changed
         .iter()
         .chain(&files.removed)
-        .any(|p| p == "ladder.toml" || p.starts_with(&theme) || Some(p) == known.as_ref());
+        .any(|p| p == "ladder.toml" || p.starts_with(&theme) || Some(p) == known.as_ref())
+        || config_in_repo.is_some_and(|c| repo_paths.contains(&c));
     Ok(files)
+}
+
+/// `file`'s path relative to the top of the repository holding `root`.
+fn repo_relative(root: &Path, file: &Path) -> Option<String> {
+    let top = git(root, &["rev-parse", "--show-toplevel"]).ok()?;
+    let top = Path::new(top.trim()).canonicalize().ok()?;
+    let file = file.canonicalize().ok()?;
+    let rel = file.strip_prefix(&top).ok()?;
+    Some(
+        rel.components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/"),
+    )
 }
 
 /// The site root's path inside its git repository, `/`-terminated (`""` at the top).
@@ -139,19 +195,19 @@ pub fn in_change(d: &Diagnostic, files: &ChangedFiles, site: &Site) -> bool {
     if files.everything || files.changed.contains(&d.path) {
         return true;
     }
+    // The other file of a permalink or grade conflict changed.
+    if d.related
+        .as_ref()
+        .is_some_and(|r| files.changed.contains(r) || files.removed.contains(r))
+    {
+        return true;
+    }
     match d.rule {
-        // A link to a page the change deleted or renamed away.
-        Rule::BrokenLink => {
-            let target = d.key.trim_end_matches('/');
-            files
-                .removed
-                .iter()
-                .filter_map(|p| p.strip_prefix("content/"))
-                .any(|rel| {
-                    let url = permalink::from_source(rel);
-                    url.trim_end_matches('/') == target
-                })
-        }
+        // A link to a page the change deleted or renamed away, written any way a server
+        // accepts (`/x`, `/x/`, `/x/index.html`, `/x.html`), or to its folder.
+        Rule::BrokenLink => tolerant_candidates(&d.key)
+            .iter()
+            .any(|c| files.removed_urls.contains(c)),
         // An anchor into a page the change touched (it may have removed the anchor).
         Rule::BrokenAnchor => {
             let target = d.key.split('#').next().unwrap_or("");

@@ -45,6 +45,7 @@ fn corpus_options(shared: &Path, tmp: &Path) -> Options {
         config: Some(config),
         base_url: None,
         output: Some(tmp.join("public")),
+        external: false,
     }
 }
 

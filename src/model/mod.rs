@@ -94,6 +94,9 @@ pub struct Site {
     pub sections: BTreeMap<String, Section>,
     /// Assets, sorted by URL.
     pub assets: Vec<Asset>,
+    /// Files of `themes/<theme>/static/` then `static/` (a later one replaces an earlier
+    /// one at the same path), copied to the output root.
+    pub static_files: Vec<Asset>,
     /// URL paths of assets and of files every build writes.
     pub files: HashSet<String>,
     /// Known URL paths beside the site, when configured.
@@ -149,6 +152,7 @@ impl Site {
         config: Config,
         parsed: Vec<ParsedPage>,
         assets: Vec<FoundFile>,
+        static_files: Vec<FoundFile>,
         diags: &mut Vec<Diagnostic>,
     ) -> Result<Site> {
         let known_paths = match &config.links.known_paths {
@@ -212,6 +216,7 @@ impl Site {
                             p.source.path
                         ),
                         "move or rename one of the files, or give one a different `permalink`",
+                        Some(other.clone()),
                     ))
                 }
                 None => output_conflict(&output_path, &taken).map(|what| {
@@ -220,19 +225,21 @@ impl Site {
                             "the page at `{url}` would be written over {what}; it was not written"
                         ),
                         "give the page another `permalink`, or rename the file",
+                        None,
                     )
                 }),
             };
-            if let Some((message, help)) = conflict {
+            if let Some((message, help, related)) = conflict {
                 let span = p
                     .front_matter
                     .permalink
                     .as_ref()
                     .map_or(0..0, |(_, s)| s.clone());
-                diags.push(
+                let mut d =
                     Diagnostic::at(Rule::DuplicatePermalink, &p.source, span, message, help)
-                        .with_key(url),
-                );
+                        .with_key(url);
+                d.related = related;
+                diags.push(d);
                 continue;
             }
             let title = page_title(&p);
@@ -245,7 +252,20 @@ impl Site {
             });
         }
 
-        let mut files: HashSet<String> = assets.iter().map(|a| a.url.clone()).collect();
+        // `static/` files land at the output root, where links may point.
+        let static_files: Vec<Asset> = static_files
+            .into_iter()
+            .map(|f| Asset {
+                url: format!("/{}", f.rel_path),
+                output_path: f.rel_path,
+                disk_path: f.disk_path,
+            })
+            .collect();
+        let mut files: HashSet<String> = assets
+            .iter()
+            .chain(&static_files)
+            .map(|a| a.url.clone())
+            .collect();
         files.extend(GENERATED_FILES.iter().map(|s| s.to_string()));
 
         let sections = build_sections(&pages);
@@ -303,6 +323,7 @@ impl Site {
             .iter()
             .any(|p| p.url == "/" || p.url.trim_matches('/').split('/').count() == 1);
         Ok(Site {
+            static_files,
             owns_root,
             families,
             families_root,
@@ -377,7 +398,7 @@ impl Site {
 }
 
 /// The URL paths a server would try for `path`, in order.
-fn tolerant_candidates(path: &str) -> Vec<String> {
+pub fn tolerant_candidates(path: &str) -> Vec<String> {
     let mut out = vec![path.to_string()];
     if !path.ends_with('/') {
         out.push(format!("{path}/"));

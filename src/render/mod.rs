@@ -73,7 +73,8 @@ const BUILTIN_STATIC: &[(&str, &[u8])] = &[(
 /// Loaded templates plus the static files that go with them.
 pub struct Theme {
     tera: Tera,
-    /// Static files by output path (theme's, then the site's `static/`).
+    /// The built-in theme's static files by output path (a site's `static/` and
+    /// `themes/<theme>/static/` files are in [`Site::static_files`]).
     static_files: BTreeMap<String, Contents>,
 }
 
@@ -162,13 +163,10 @@ impl Theme {
             });
         }
 
-        let mut static_files: BTreeMap<String, Contents> = BUILTIN_STATIC
+        let static_files: BTreeMap<String, Contents> = BUILTIN_STATIC
             .iter()
             .map(|(p, b)| (p.to_string(), Contents::Bytes(b.to_vec())))
             .collect();
-        for dir in [theme_dir.join("static"), root.join("static")] {
-            collect_static(&dir, &mut static_files)?;
-        }
         Ok(Theme { tera, static_files })
     }
 
@@ -184,40 +182,6 @@ impl Theme {
                 message: chain(&e),
             })
     }
-}
-
-fn collect_static(dir: &Path, out: &mut BTreeMap<String, Contents>) -> Result<()> {
-    if !dir.is_dir() {
-        return Ok(());
-    }
-    for entry in walkdir::WalkDir::new(dir)
-        .follow_links(false)
-        .sort_by_file_name()
-    {
-        let entry = entry.map_err(|e| {
-            let path = e.path().unwrap_or(dir).to_path_buf();
-            Error::io(
-                "cannot list",
-                path,
-                e.into_io_error()
-                    .unwrap_or_else(|| std::io::Error::other("walk failed")),
-            )
-        })?;
-        if !entry.file_type().is_file()
-            || crate::discover::is_skipped_name(&entry.file_name().to_string_lossy())
-        {
-            continue;
-        }
-        if let Ok(rel) = entry.path().strip_prefix(dir) {
-            let rel = rel
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy())
-                .collect::<Vec<_>>()
-                .join("/");
-            out.insert(rel, Contents::Copy(entry.path().to_path_buf()));
-        }
-    }
-    Ok(())
 }
 
 /// Tera's error and its causes, on one line.
@@ -538,7 +502,8 @@ pub fn render_site(site: &Site, theme: &Theme, live_reload: &str) -> Result<Vec<
             },
         );
     }
-    for a in &site.assets {
+    // The theme's and the site's `static/` files (found by discovery), then content assets.
+    for a in site.static_files.iter().chain(&site.assets) {
         files.insert(
             a.output_path.clone(),
             OutputFile {

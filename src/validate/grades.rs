@@ -506,7 +506,8 @@ pub fn check_conflicts(site: &Site, diags: &mut Vec<Diagnostic>) {
                             format!("`{}` is grade {grade} here but grade {g} in `{}` (line {line})", level.title, other.parsed.source.path),
                             "one title should have one grade: correct one of them, or make the titles distinct",
                         )
-                        .with_key(format!("{}={grade}", level.title)),
+                        .with_key(format!("{}={grade}", level.title))
+                        .with_related(other.parsed.source.path.clone()),
                     );
                 }
                 Some(_) => {}
