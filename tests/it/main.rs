@@ -2,6 +2,7 @@
 //! per area. Fixtures live in `tests/fixtures/<case>/`; see `tests/README.md`.
 
 mod build;
+mod ci;
 mod cli;
 mod grades;
 mod harness;
