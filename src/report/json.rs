@@ -3,7 +3,7 @@
 //! ```json
 //! {"version": 1,
 //!  "summary": {"pages": 3, "errors": 1, "warnings": 0, "infos": 0,
-//!              "unchecked_links": 2, "external_links": 5},
+//!              "unchecked_links": 2, "external_links": 5, "external_checked": 0},
 //!  "diagnostics": [{"rule": "broken-anchor", "severity": "error", "path": "content/a/b.md",
 //!                   "line": 12, "column": 5, "end_line": 12, "end_column": 30,
 //!                   "message": "…", "help": "…", "fingerprint": "…"}]}
@@ -36,6 +36,7 @@ struct WireSummary {
     infos: usize,
     unchecked_links: usize,
     external_links: usize,
+    external_checked: usize,
 }
 
 #[derive(Serialize)]
@@ -64,6 +65,7 @@ pub fn render(diagnostics: &[Diagnostic], fingerprints: &[String], summary: &Sum
             infos: summary.infos,
             unchecked_links: summary.unchecked_links,
             external_links: summary.external_links,
+            external_checked: summary.external_checked,
         },
         diagnostics: diagnostics
             .iter()
