@@ -398,7 +398,7 @@ pub fn guess_rank(title: &str, scale: &Scale) -> RankGuess {
         track: None,
         readings: Vec::new(),
     };
-    let mut w = rank_words(title);
+    let w = rank_words(title);
     // Officer titles are C-level only with "Chief" ("Principal Accounting Officer" is not
     // a Principal IC).
     if w.iter().any(|x| x == "officer") && !w.iter().any(|x| x == "chief") {
@@ -406,11 +406,6 @@ pub fn guess_rank(title: &str, scale: &Scale) -> RankGuess {
     }
     if title.to_lowercase().contains("chief of staff") {
         return none;
-    }
-    for word in &mut w {
-        if CHIEF_ABBREVIATIONS.contains(&word.as_str()) {
-            *word = "chief".to_string();
-        }
     }
     let has = |x: &str| w.iter().any(|v| v == x);
     let found: Vec<(Track, String, Grade)> = matched_ranks(&w, scale)
