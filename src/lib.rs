@@ -7,8 +7,10 @@
 //!                 ─validate (rayon per page)─▶ diagnostics (links, anchors, structure)
 //!                 ─render (Tera, rayon per page)─▶ output files
 //!                 ─write (staging dir + swap)─▶ public/
-//!                 ─report (human | json)─▶ stdout
+//!                 ─scope (--changed-since, --baseline)─▶ the findings a run counts
+//!                 ─report (human | json | codequality | junit)─▶ stdout, --report files
 //! ```
+//! `--external` adds a network check of links to other hosts to the validate stage.
 //! [`check`] runs discover → validate; [`build`] runs everything. Findings in content are
 //! [`Diagnostic`]s (data); failures of the tool are [`Error`]s. Only the binary decides
 //! the exit code.
