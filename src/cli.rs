@@ -1,5 +1,6 @@
 //! The command line (clap derive). Exit codes are documented in `--help`.
 
+use std::net::{IpAddr, Ipv4Addr};
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
@@ -26,7 +27,15 @@ pub enum Command {
     /// Check the site (links, anchors, front matter, structure); write nothing.
     #[command(after_help = EXIT_CODES)]
     Check(CommonArgs),
+    /// Serve the site from memory with live reload, rebuilding on every change (a
+    /// preview for editors; writes nothing).
+    #[command(after_help = SERVE_EXIT_CODES)]
+    Serve(ServeArgs),
 }
+
+const SERVE_EXIT_CODES: &str = "Exit codes:
+  0  stopped with Ctrl-C (content errors and failed rebuilds are shown, not fatal)
+  2  could not start: unreadable root, missing --config file, address in use";
 
 #[derive(Debug, Args)]
 pub struct CommonArgs {
@@ -77,4 +86,37 @@ pub struct BuildArgs {
     /// Output directory [default: <root>/public].
     #[arg(long, short, value_name = "DIR")]
     pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Site root: holds content/ and optionally ladder.toml, themes/, static/.
+    #[arg(long, default_value = ".", value_name = "DIR")]
+    pub root: PathBuf,
+    /// Config file [default: <root>/ladder.toml, optional].
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Port to listen on (0 picks a free one; the address is printed).
+    #[arg(long, default_value_t = 1111)]
+    pub port: u16,
+    /// Address to listen on; anything but loopback is reachable from other machines
+    /// (a warning is printed).
+    #[arg(long, default_value = "127.0.0.1", value_name = "ADDR", value_parser = parse_bind)]
+    pub bind: IpAddr,
+    /// Open the site in the default browser.
+    #[arg(long)]
+    pub open: bool,
+    /// Poll for changes every 300 ms instead of using file-system events (network
+    /// drives, some containers and VMs).
+    #[arg(long)]
+    pub poll: bool,
+}
+
+/// An IP address, or `localhost`.
+fn parse_bind(s: &str) -> Result<IpAddr, String> {
+    if s.eq_ignore_ascii_case("localhost") {
+        return Ok(IpAddr::V4(Ipv4Addr::LOCALHOST));
+    }
+    s.parse()
+        .map_err(|_| format!("`{s}` is not an IP address (e.g. 127.0.0.1, ::1, 0.0.0.0)"))
 }

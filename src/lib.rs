@@ -27,6 +27,7 @@ pub mod parse;
 pub mod render;
 pub mod report;
 pub mod scope;
+pub mod serve;
 pub mod slug;
 pub mod source;
 pub mod validate;

@@ -17,6 +17,7 @@ fn main() -> ExitCode {
     let (verb, args, build) = match &cli.command {
         cli::Command::Build(b) => ("built", &b.common, Some(b)),
         cli::Command::Check(c) => ("checked", c, None),
+        cli::Command::Serve(s) => return serve(s),
     };
     let options = Options {
         root: args.root.clone(),
@@ -38,17 +39,39 @@ fn main() -> ExitCode {
                 ExitCode::SUCCESS
             }
         }
-        Err(err) => {
-            let mut message = format!("error: {err}");
-            let mut source = std::error::Error::source(&err);
-            while let Some(s) = source {
-                message.push_str(&format!("\n  caused by: {s}"));
-                source = s.source();
-            }
-            let _ = writeln!(anstream::stderr(), "{message}");
-            ExitCode::from(2)
-        }
+        Err(err) => failed(&err),
     }
+}
+
+/// `ladder serve`: runs until Ctrl-C (exit 0); exit 2 when it cannot start.
+fn serve(args: &cli::ServeArgs) -> ExitCode {
+    let options = ladder::serve::ServeOptions {
+        site: Options {
+            root: args.root.clone(),
+            config: args.config.clone(),
+            ..Options::default()
+        },
+        bind: args.bind,
+        port: args.port,
+        open: args.open,
+        poll: args.poll,
+    };
+    match ladder::serve::serve(&options) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => failed(&err),
+    }
+}
+
+/// Prints `err` with its causes on stderr; exit code 2.
+fn failed(err: &Error) -> ExitCode {
+    let mut message = format!("error: {err}");
+    let mut source = std::error::Error::source(err);
+    while let Some(s) = source {
+        message.push_str(&format!("\n  caused by: {s}"));
+        source = s.source();
+    }
+    let _ = writeln!(anstream::stderr(), "{message}");
+    ExitCode::from(2)
 }
 
 /// Writes the report files (every finding), prints the stdout report (the findings in

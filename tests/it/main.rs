@@ -6,5 +6,6 @@ mod ci;
 mod cli;
 mod grades;
 mod harness;
+mod serve;
 mod validate;
 mod views;
