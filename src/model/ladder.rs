@@ -152,6 +152,7 @@ const SECTION_FIRST_WORDS: &[&str] = &[
     "hiring",
     "career",
     "specialties",
+    "specialty",
     "nice",
     "levels",
     "job",
