@@ -129,6 +129,11 @@ fn plausible(c: char) -> bool {
 /// (byte range, the text it should read).
 pub fn find_mojibake(text: &str) -> Vec<(std::ops::Range<usize>, String)> {
     let mut found = Vec::new();
+    // Every lead char (U+00C2–U+00F4) is encoded starting with byte 0xC3: most pages
+    // have none, and a byte search is far cheaper than decoding every char.
+    if !text.as_bytes().contains(&0xC3) {
+        return found;
+    }
     let mut iter = text.char_indices().peekable();
     while let Some((start, c)) = iter.next() {
         let needed = match c {
