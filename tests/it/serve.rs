@@ -13,9 +13,9 @@ use crate::harness::{copy_fixture, run_ladder};
 
 /// How long any one wait may take before the test fails (generous: CI machines are slow;
 /// a passing wait returns as soon as its condition holds).
-const DEADLINE: Duration = Duration::from_secs(20);
+pub(crate) const DEADLINE: Duration = Duration::from_secs(20);
 /// How often a wait checks its condition.
-const STEP: Duration = Duration::from_millis(50);
+pub(crate) const STEP: Duration = Duration::from_millis(50);
 
 /// The reload snippet's mark in a served page.
 const SNIPPET: &str = "new EventSource(\"/__ladder/events\")";
@@ -25,9 +25,9 @@ const OVERLAY: &str = "id=\"ladder-overlay\"";
 const NOT_FOUND_TEXT: &str = "Serve fixture: nothing at this address";
 
 /// A running `ladder serve`; killed (and reaped) on drop.
-struct Server {
+pub(crate) struct Server {
     child: Child,
-    port: u16,
+    pub(crate) port: u16,
     stdout: Arc<Mutex<String>>,
     stderr: Arc<Mutex<String>>,
     /// The threads reading stdout and stderr.
@@ -44,7 +44,7 @@ impl Drop for Server {
 }
 
 /// Copies everything `from` prints into `into`, line by line, until it closes.
-fn drain(
+pub(crate) fn drain(
     from: impl std::io::Read + Send + 'static,
     into: Arc<Mutex<String>>,
 ) -> std::thread::JoinHandle<()> {
@@ -74,7 +74,7 @@ fn served_port(stdout: &str) -> Option<u16> {
 
 impl Server {
     /// `ladder serve --root <copy of serve_site> --port 0 <args>`.
-    fn start(args: &[&str]) -> Server {
+    pub(crate) fn start(args: &[&str]) -> Server {
         Server::start_after(args, |_| {})
     }
 
@@ -135,7 +135,7 @@ impl Server {
     }
 
     /// Both streams, for failure messages.
-    fn output(&self) -> String {
+    pub(crate) fn output(&self) -> String {
         format!(
             "--- stdout ---\n{}--- stderr ---\n{}",
             self.stdout(),
@@ -169,7 +169,7 @@ impl Server {
     }
 
     /// `rel` in the site root.
-    fn path(&self, rel: &str) -> PathBuf {
+    pub(crate) fn path(&self, rel: &str) -> PathBuf {
         self.root.path().join(rel)
     }
 
