@@ -17,6 +17,12 @@ use crate::error::{Error, Result};
 ///
 /// Errors: [`Error::Io`] naming the path when a directory cannot be listed.
 pub fn static_files(dir: &Path) -> Result<Vec<FoundFile>> {
+    walk_files(dir)
+}
+
+/// Every file below `dir` (symbolic links not followed; hidden and editor temp files and
+/// folders skipped), sorted by relative path; empty when `dir` does not exist.
+fn walk_files(dir: &Path) -> Result<Vec<FoundFile>> {
     let mut out = Vec::new();
     if !dir.is_dir() {
         return Ok(out);
@@ -49,6 +55,7 @@ pub fn static_files(dir: &Path) -> Result<Vec<FoundFile>> {
             });
         }
     }
+    out.sort_by(|a, b| a.rel_path.cmp(&b.rel_path));
     Ok(out)
 }
 
@@ -79,46 +86,14 @@ pub struct FoundFile {
 /// Symbolic links are not followed.
 pub fn discover(content_dir: &Path) -> Result<Discovered> {
     let mut found = Discovered::default();
-    if !content_dir.is_dir() {
-        return Ok(found);
-    }
-    let walker = walkdir::WalkDir::new(content_dir)
-        .follow_links(false)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_skipped_name(&e.file_name().to_string_lossy()));
-    for entry in walker {
-        let entry = entry.map_err(|e| {
-            let path = e.path().unwrap_or(content_dir).to_path_buf();
-            let io = e
-                .into_io_error()
-                .unwrap_or_else(|| std::io::Error::other("file system loop"));
-            Error::io("cannot list", path, io)
-        })?;
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let Ok(rel) = entry.path().strip_prefix(content_dir) else {
-            continue;
-        };
-        let rel_path = rel
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy())
-            .collect::<Vec<_>>()
-            .join("/");
-        let name = entry.file_name().to_string_lossy();
-        let file = FoundFile {
-            rel_path,
-            disk_path: entry.path().to_path_buf(),
-        };
-        if page_stem(&name).is_some() {
+    for file in walk_files(content_dir)? {
+        let name = file.rel_path.rsplit('/').next().unwrap_or(&file.rel_path);
+        if page_stem(name).is_some() {
             found.pages.push(file);
-        } else if !is_partial(&name) {
+        } else if !is_partial(name) {
             found.assets.push(file);
         }
     }
-    found.pages.sort_by(|a, b| a.rel_path.cmp(&b.rel_path));
-    found.assets.sort_by(|a, b| a.rel_path.cmp(&b.rel_path));
     Ok(found)
 }
 

@@ -57,6 +57,17 @@ pub struct Asset {
     pub disk_path: PathBuf,
 }
 
+impl From<FoundFile> for Asset {
+    /// A file copied as is: served at `/<relative path>`, written to the same path.
+    fn from(f: FoundFile) -> Asset {
+        Asset {
+            url: format!("/{}", f.rel_path),
+            output_path: f.rel_path,
+            disk_path: f.disk_path,
+        }
+    }
+}
+
 /// URL paths that exist beside the site (`[links] known_paths`).
 #[derive(Debug, Clone, Default)]
 pub struct KnownPaths {
@@ -168,14 +179,7 @@ impl Site {
             .collect();
         internal_hosts.extend(config.base_host());
 
-        let assets: Vec<Asset> = assets
-            .into_iter()
-            .map(|f| Asset {
-                url: format!("/{}", f.rel_path),
-                output_path: f.rel_path,
-                disk_path: f.disk_path,
-            })
-            .collect();
+        let assets: Vec<Asset> = assets.into_iter().map(Asset::from).collect();
         // Output files a page must not be written over (or under, as a directory).
         let taken: HashMap<&str, String> = RESERVED_OUTPUTS
             .iter()
@@ -253,14 +257,7 @@ impl Site {
         }
 
         // `static/` files land at the output root, where links may point.
-        let static_files: Vec<Asset> = static_files
-            .into_iter()
-            .map(|f| Asset {
-                url: format!("/{}", f.rel_path),
-                output_path: f.rel_path,
-                disk_path: f.disk_path,
-            })
-            .collect();
+        let static_files: Vec<Asset> = static_files.into_iter().map(Asset::from).collect();
         let mut files: HashSet<String> = assets
             .iter()
             .chain(&static_files)

@@ -62,6 +62,14 @@ const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
         "_matrix.html",
         include_str!("../../themes/default/templates/_matrix.html"),
     ),
+    (
+        "_subsections.html",
+        include_str!("../../themes/default/templates/_subsections.html"),
+    ),
+    (
+        "_pages.html",
+        include_str!("../../themes/default/templates/_pages.html"),
+    ),
 ];
 
 /// The built-in theme's static files: (output path, bytes).
@@ -87,7 +95,7 @@ impl std::fmt::Debug for Theme {
 }
 
 /// Escapes `& < > " '` — everything HTML needs, leaving `/` readable in URLs.
-fn escape_html(input: &str) -> String {
+pub(crate) fn escape_html(input: &str) -> String {
     let mut out = String::with_capacity(input.len());
     for c in input.chars() {
         match c {

@@ -12,20 +12,9 @@ const MAX_LISTED: usize = 50;
 
 const STYLE: &str = "position:fixed;left:0;right:0;bottom:0;max-height:60vh;overflow:auto;z-index:2147483647;box-sizing:border-box;margin:0;padding:12px 20px;background:#fff4f4;color:#4a0000;border-top:4px solid #c00;box-shadow:0 -2px 12px rgba(0,0,0,.25);font:14px/1.5 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;text-align:left";
 
-/// Escapes `& < > " '` for HTML text and attribute values.
+/// HTML-escapes `input` (the theme's escaping: `& < > " '`).
 pub(crate) fn escape(input: &str) -> String {
-    let mut out = String::with_capacity(input.len());
-    for c in input.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#x27;"),
-            c => out.push(c),
-        }
-    }
-    out
+    crate::render::escape_html(input)
 }
 
 /// The error and its chain of causes, one per line.
