@@ -24,11 +24,7 @@ fn ladder_in(dir: &Path, args: &[&str]) -> Run {
         .args(args)
         .output()
         .expect("run the ladder binary");
-    Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
-        stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
-    }
+    Run::from(output)
 }
 
 /// A command with only the environment these tests choose: PATH, a scratch HOME, the C

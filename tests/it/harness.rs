@@ -138,10 +138,17 @@ where
         .env_remove("CLICOLOR")
         .output()
         .expect("run the ladder binary");
-    Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
-        stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
+    Run::from(output)
+}
+
+impl From<std::process::Output> for Run {
+    /// The exit code (-1 when killed by a signal) and the UTF-8 output of a finished run.
+    fn from(output: std::process::Output) -> Run {
+        Run {
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
+            stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
+        }
     }
 }
 
