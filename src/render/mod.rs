@@ -381,7 +381,8 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    fn render_page(&self, p: &'a Page) -> Result<OutputFile> {
+    /// Renders page `index` of the site (`p`).
+    fn render_page(&self, index: usize, p: &'a Page) -> Result<OutputFile> {
         if p.url == "/" {
             return self.render_home();
         }
@@ -393,7 +394,7 @@ impl<'a> Renderer<'a> {
                 live_reload: self.live_reload,
                 page: self.page(p),
                 section: self.site.sections.get(&p.url).map(|s| self.section(s)),
-                family: self.views.ladders.get(&page_index(self.site, p)),
+                family: self.views.ladders.get(&index),
                 families_index: self.families_index(&p.url),
                 matrix: (self.views.matrix_url.as_deref() == Some(p.url.as_str()))
                     .then_some(&self.views.matrix),
@@ -520,7 +521,12 @@ pub fn render_site(site: &Site, theme: &Theme, live_reload: &str) -> Result<Vec<
             },
         );
     }
-    let pages: Vec<Result<OutputFile>> = site.pages.par_iter().map(|p| r.render_page(p)).collect();
+    let pages: Vec<Result<OutputFile>> = site
+        .pages
+        .par_iter()
+        .enumerate()
+        .map(|(i, p)| r.render_page(i, p))
+        .collect();
     let generated: Vec<&Section> = site
         .sections
         .values()
@@ -566,11 +572,6 @@ pub fn render_site(site: &Site, theme: &Theme, live_reload: &str) -> Result<Vec<
         OutputFile::bytes("sitemap.xml", sitemap.into_bytes()),
     );
     Ok(files.into_values().collect())
-}
-
-/// The index of `p` in `site.pages`.
-fn page_index(site: &Site, p: &Page) -> usize {
-    site.by_url.get(&p.url).copied().unwrap_or(usize::MAX)
 }
 
 /// `sitemap.xml` listing every page and folder index, sorted, with `base_url` prefixed
