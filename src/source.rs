@@ -46,6 +46,19 @@ impl SourceFile {
     }
 }
 
+#[cfg(test)]
+impl SourceFile {
+    /// A file at `content/<rel_path>` holding `text`, for tests.
+    pub(crate) fn for_test(rel_path: &str, text: &str) -> SourceFile {
+        SourceFile::new(
+            format!("content/{rel_path}"),
+            rel_path.into(),
+            rel_path.into(),
+            text.into(),
+        )
+    }
+}
+
 /// A 1-based line and a 1-based column counted in chars.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Position {

@@ -363,7 +363,19 @@ mod tests {
         let scales = Scales::from_config(&config).unwrap();
         let top = scales.for_path("job-families/eng/x.md");
         assert!(top.grades.contains(&Grade(95)));
-        assert!(!top.grades.contains(&Grade(80)) || top.ranks.iter().any(|r| r.grade == Grade(80)));
+        // The management table is replaced whole; the IC table stays the default.
+        let management: Vec<&str> = top
+            .ranks
+            .iter()
+            .filter(|r| r.track == Track::Management)
+            .map(|r| r.name.as_str())
+            .collect();
+        assert_eq!(management, ["Manager"]);
+        assert!(
+            top.ranks
+                .iter()
+                .any(|r| r.name == "Staff" && r.grade == Grade(80))
+        );
         assert_eq!(
             top.ranks
                 .iter()

@@ -506,12 +506,7 @@ mod tests {
     use super::*;
 
     fn run(text: &str) -> (Split, Vec<Diagnostic>) {
-        let file = SourceFile::new(
-            "content/p.md".into(),
-            "p.md".into(),
-            "p.md".into(),
-            text.into(),
-        );
+        let file = SourceFile::for_test("p.md", text);
         let mut diags = Vec::new();
         let split = split(&file, &mut diags);
         (split, diags)

@@ -771,12 +771,7 @@ mod tests {
     use super::*;
 
     fn parse(body: &str, base_path: &str) -> (Markdown, Vec<Diagnostic>) {
-        let file = SourceFile::new(
-            "content/p.md".into(),
-            "p.md".into(),
-            "p.md".into(),
-            body.into(),
-        );
+        let file = SourceFile::for_test("p.md", body);
         let mut diags = Vec::new();
         let md = parse_body(&file, 0, base_path, &mut diags);
         (md, diags)

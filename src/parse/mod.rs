@@ -156,12 +156,7 @@ mod tests {
     #[test]
     fn a_page_without_front_matter_needs_a_heading_for_its_title() {
         let parse = |text: &str| {
-            let file = SourceFile::new(
-                "content/p.md".into(),
-                "p.md".into(),
-                "p.md".into(),
-                text.into(),
-            );
+            let file = SourceFile::for_test("p.md", text);
             let mut diags = Vec::new();
             parse_page(file, "", &mut diags);
             diags

@@ -152,19 +152,9 @@ mod tests {
     use crate::Rule;
 
     fn diag(line: usize, column: usize, end_column: usize) -> Diagnostic {
-        Diagnostic::in_file(Rule::BrokenLink, "content/a.md", line, column, "m", "h")
-            .with_key("k")
-            .tap_end(end_column)
-    }
-
-    trait TapEnd {
-        fn tap_end(self, end_column: usize) -> Self;
-    }
-    impl TapEnd for Diagnostic {
-        fn tap_end(mut self, end_column: usize) -> Self {
-            self.end_column = end_column;
-            self
-        }
+        let mut d = Diagnostic::in_file(Rule::BrokenLink, "content/a.md", line, column, "m", "h");
+        d.end_column = end_column;
+        d
     }
 
     #[test]
@@ -185,12 +175,7 @@ mod tests {
 
     #[test]
     fn renders_rustc_like() {
-        let file = SourceFile::new(
-            "content/a.md".into(),
-            "a.md".into(),
-            "a.md".into(),
-            "---\ntitle: A\n---\nSee [x](/a/) now\n".into(),
-        );
+        let file = SourceFile::for_test("a.md", "---\ntitle: A\n---\nSee [x](/a/) now\n");
         let d = Diagnostic::at(
             Rule::BrokenLink,
             &file,

@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 use tungstenite::{Message, WebSocket};
 
-use crate::serve::{DEADLINE, STEP, Server, drain};
+use crate::serve::{DEADLINE, STEP, Server, drain, wait_for_port};
 
 /// How long one DevTools command may wait for its reply (a poll retries after that).
 const CALL_TIMEOUT: Duration = Duration::from_secs(5);
@@ -83,28 +83,16 @@ impl Chromium {
             .unwrap_or_else(|e| panic!("start {}: {e}", binary.display()));
         let stderr = Arc::new(Mutex::new(String::new()));
         drain(child.stderr.take().expect("stderr"), Arc::clone(&stderr));
-        let mut chromium = Chromium {
+        let err = Arc::clone(&stderr);
+        let port = wait_for_port(&mut child, "`DevTools listening on`", devtools_port, || {
+            err.lock().unwrap().clone()
+        });
+        Chromium {
             child,
-            port: 0,
+            port,
             stderr,
             _profile: profile,
-        };
-        let start = Instant::now();
-        chromium.port = loop {
-            if let Some(port) = devtools_port(&chromium.stderr()) {
-                break port;
-            }
-            if let Ok(Some(status)) = chromium.child.try_wait() {
-                panic!("Chromium exited early ({status}):\n{}", chromium.stderr());
-            }
-            assert!(
-                start.elapsed() < DEADLINE,
-                "timed out after {DEADLINE:?} waiting for `DevTools listening on`:\n{}",
-                chromium.stderr()
-            );
-            std::thread::sleep(STEP);
-        };
-        chromium
+        }
     }
 
     fn stderr(&self) -> String {

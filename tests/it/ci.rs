@@ -27,6 +27,14 @@ fn ladder_in(dir: &Path, args: &[&str]) -> Run {
     Run::from(output)
 }
 
+/// `ladder check --changed-since <base> --format json` in `root`.
+fn changed_since_json(root: &Path, base: &str) -> Run {
+    ladder_in(
+        root,
+        &["check", "--changed-since", base, "--format", "json"],
+    )
+}
+
 /// A command with only the environment these tests choose: PATH, a scratch HOME, the C
 /// locale, no colour, and a fixed git identity.
 fn clean_command(program: &str, dir: &Path) -> Command {
@@ -606,17 +614,11 @@ fn changed_since_owns_old_findings_in_a_changed_file() {
     let d = read(root, "content/d.md").replace("tpyo", "typo");
     write(root, "content/d.md", &d);
     commit_all(root, "fix a typo in d");
-    let run = ladder_in(
-        root,
-        &["check", "--changed-since", "HEAD~1", "--format", "json"],
-    );
+    let run = changed_since_json(root, "HEAD~1");
     assert_eq!(run.code, 1, "{run:?}");
     assert_eq!(json_findings(&json(&run.stdout)), [Y_LINK]);
     // Over both commits: the change's own findings and the touched file's old one.
-    let run = ladder_in(
-        root,
-        &["check", "--changed-since", "HEAD~2", "--format", "json"],
-    );
+    let run = changed_since_json(root, "HEAD~2");
     assert_eq!(
         json_findings(&json(&run.stdout)),
         [B_LINK, X_ANCHOR, Y_LINK]
@@ -651,10 +653,7 @@ fn changed_since_a_config_change_scopes_nothing() {
     let root = repo.path();
     write(root, "ladder.toml", "title = \"Changed\"\n");
     commit_all(root, "configure");
-    let run = ladder_in(
-        root,
-        &["check", "--changed-since", "HEAD~1", "--format", "json"],
-    );
+    let run = changed_since_json(root, "HEAD~1");
     assert_eq!(run.code, 1, "{run:?}");
     assert_eq!(
         json_findings(&json(&run.stdout)),
@@ -1465,10 +1464,7 @@ fn changed_since_reports_a_duplicate_permalink_the_change_creates() {
     commit_all(root, "add a page at an existing URL");
     let all = ladder_in(root, &["check", "--format", "json"]);
     assert_eq!(all.code, 1, "{all:?}");
-    let run = ladder_in(
-        root,
-        &["check", "--changed-since", "HEAD~1", "--format", "json"],
-    );
+    let run = changed_since_json(root, "HEAD~1");
     assert_eq!(run.code, 1, "the change replaced an existing page: {run:?}");
     assert_eq!(json(&run.stdout)["summary"]["errors"], 1, "{run:?}");
 }
@@ -1487,10 +1483,7 @@ fn changed_since_reports_links_in_every_tolerated_form_to_a_deleted_page() {
     commit_all(root, "delete the lead");
     let all = json(&ladder_in(root, &["check", "--format", "json"]).stdout);
     assert_eq!(all["summary"]["errors"], 4);
-    let run = ladder_in(
-        root,
-        &["check", "--changed-since", "HEAD~1", "--format", "json"],
-    );
+    let run = changed_since_json(root, "HEAD~1");
     assert_eq!(json(&run.stdout)["summary"]["errors"], 4, "{run:?}");
 }
 
@@ -1513,10 +1506,7 @@ fn changed_since_reports_links_to_a_deleted_page_with_a_permalink() {
     commit_all(root, "delete the lead");
     let all = json(&ladder_in(root, &["check", "--format", "json"]).stdout);
     assert_eq!(all["summary"]["errors"], 1);
-    let run = ladder_in(
-        root,
-        &["check", "--changed-since", "HEAD~1", "--format", "json"],
-    );
+    let run = changed_since_json(root, "HEAD~1");
     assert_eq!(run.code, 1, "{run:?}");
     assert_eq!(json(&run.stdout)["summary"]["errors"], 1, "{run:?}");
 }

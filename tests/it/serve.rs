@@ -60,6 +60,41 @@ pub(crate) fn drain(
     })
 }
 
+/// Waits until `port_in` finds, in what `child` has printed so far (`output()`), the
+/// port it announced. Panics with that output if `child` exits first, or after
+/// [`DEADLINE`]; `what` names the awaited line.
+pub(crate) fn wait_for_port(
+    child: &mut std::process::Child,
+    what: &str,
+    port_in: impl Fn(&str) -> Option<u16>,
+    output: impl Fn() -> String,
+) -> u16 {
+    let start = Instant::now();
+    loop {
+        let text = output();
+        if let Some(port) = port_in(&text) {
+            return port;
+        }
+        if let Ok(Some(status)) = child.try_wait() {
+            panic!("exited early ({status}) before {what}:\n{text}");
+        }
+        assert!(
+            start.elapsed() < DEADLINE,
+            "timed out after {DEADLINE:?} waiting for {what}:\n{text}"
+        );
+        std::thread::sleep(STEP);
+    }
+}
+
+/// Both captured streams, for failure messages.
+fn both_streams(stdout: &Mutex<String>, stderr: &Mutex<String>) -> String {
+    format!(
+        "--- stdout ---\n{}--- stderr ---\n{}",
+        stdout.lock().unwrap(),
+        stderr.lock().unwrap()
+    )
+}
+
 /// The port in a `Serving at http://HOST:PORT/…` line.
 fn served_port(stdout: &str) -> Option<u16> {
     let line = stdout
@@ -100,30 +135,22 @@ impl Server {
             drain(child.stdout.take().expect("stdout"), Arc::clone(&stdout)),
             drain(child.stderr.take().expect("stderr"), Arc::clone(&stderr)),
         ];
-        let mut server = Server {
+        let (out, err) = (Arc::clone(&stdout), Arc::clone(&stderr));
+        let port = wait_for_port(
+            &mut child,
+            "the `Serving at` line",
+            // Only stdout prints a `Serving at` line.
+            served_port,
+            || both_streams(&out, &err),
+        );
+        Server {
             child,
-            port: 0,
+            port,
             stdout,
             stderr,
             readers,
             root,
-        };
-        let start = Instant::now();
-        server.port = loop {
-            if let Some(port) = served_port(&server.stdout()) {
-                break port;
-            }
-            if let Ok(Some(status)) = server.child.try_wait() {
-                panic!("ladder serve exited early ({status}):\n{}", server.output());
-            }
-            assert!(
-                start.elapsed() < DEADLINE,
-                "timed out after {DEADLINE:?} waiting for the `Serving at` line\n{}",
-                server.output()
-            );
-            std::thread::sleep(STEP);
-        };
-        server
+        }
     }
 
     fn stdout(&self) -> String {
@@ -136,11 +163,7 @@ impl Server {
 
     /// Both streams, for failure messages.
     pub(crate) fn output(&self) -> String {
-        format!(
-            "--- stdout ---\n{}--- stderr ---\n{}",
-            self.stdout(),
-            self.stderr()
-        )
+        both_streams(&self.stdout, &self.stderr)
     }
 
     /// Waits until stdout has `text` (the reader thread may lag behind the server).
