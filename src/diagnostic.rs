@@ -219,6 +219,16 @@ impl Diagnostic {
         self
     }
 
+    /// What identifies the finding across edits, with its rule and path: the key, or the
+    /// message for a finding without one. Fingerprints and JUnit test names use it.
+    pub fn identity(&self) -> &str {
+        if self.key.is_empty() {
+            &self.message
+        } else {
+            &self.key
+        }
+    }
+
     /// Sets the stable key (the offending value) used for fingerprints.
     pub fn with_key(mut self, key: impl Into<String>) -> Self {
         self.key = key.into();

@@ -19,11 +19,7 @@ pub fn fingerprints(diagnostics: &[Diagnostic]) -> Vec<String> {
     diagnostics
         .iter()
         .map(|d| {
-            let key = if d.key.is_empty() {
-                d.message.as_str()
-            } else {
-                d.key.as_str()
-            };
+            let key = d.identity();
             let n = seen
                 .entry((d.rule.code(), d.path.as_str(), key))
                 .or_insert(0);

@@ -31,11 +31,7 @@ pub fn render(diagnostics: &[Diagnostic], path_prefix: &str) -> String {
         let mut suite = TestSuite::new(file.clone());
         let mut names: BTreeMap<String, usize> = BTreeMap::new();
         for d in diags {
-            let key = if d.key.is_empty() {
-                d.message.as_str()
-            } else {
-                d.key.as_str()
-            };
+            let key = d.identity();
             let base = format!("{}: {key}", d.rule.code());
             let n = names.entry(base.clone()).or_insert(0);
             *n += 1;
