@@ -198,7 +198,7 @@ pub fn output_dir(options: &Options) -> PathBuf {
 }
 
 /// Applies `[rules]` severities, drops rules turned off, and sorts.
-fn apply_rule_levels(config: &Config, diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+pub(crate) fn apply_rule_levels(config: &Config, diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
     let mut out: Vec<Diagnostic> = diagnostics
         .into_iter()
         .filter_map(|mut d| {

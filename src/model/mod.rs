@@ -8,6 +8,9 @@ pub mod scale;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Rule};
@@ -18,8 +21,8 @@ use crate::parse::ParsedPage;
 /// A page of the site.
 #[derive(Debug, Clone)]
 pub struct Page {
-    /// What parsing found.
-    pub parsed: ParsedPage,
+    /// What parsing found (shared with the parse cache of `ladder serve`).
+    pub parsed: Arc<ParsedPage>,
     /// URL path without the base path, e.g. `/job-families/engineering/backend-engineer/`.
     pub url: String,
     /// Title: front matter `title`, else the first `# heading`, else the file name.
@@ -44,6 +47,16 @@ pub struct Section {
     pub subsections: Vec<String>,
     /// Pages anywhere below this folder, its own index page excluded.
     pub page_count: usize,
+}
+
+/// What [`Site::replace_page`] changed besides the page's own content.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PageChange {
+    /// The title changed: folder indexes list it, and if the page is a folder's index
+    /// page, breadcrumbs below it show it.
+    pub title_changed: bool,
+    /// The page's job family (levels, grades, titles) changed: the job-family views may.
+    pub family_changed: bool,
 }
 
 /// A file copied from `content/` as is.
@@ -161,7 +174,7 @@ impl Site {
     pub fn new(
         root: &Path,
         config: Config,
-        parsed: Vec<ParsedPage>,
+        parsed: Vec<Arc<ParsedPage>>,
         assets: Vec<FoundFile>,
         static_files: Vec<FoundFile>,
         diags: &mut Vec<Diagnostic>,
@@ -300,7 +313,7 @@ impl Site {
         }
 
         let families: Vec<ladder::JobFamily> = pages
-            .iter()
+            .par_iter()
             .enumerate()
             .filter_map(|(i, p)| ladder::extract(i, &p.title, &p.parsed))
             .collect();
@@ -337,6 +350,45 @@ impl Site {
             top_segments,
             internal_hosts,
             by_last_segment,
+        })
+    }
+
+    /// Replaces page `index` with a new parse of the same file, in place, when that keeps
+    /// the site's structure: the same source file, the same front-matter `permalink`
+    /// (so the same URL), and a job family only where there was one. Updates the title,
+    /// the folder titles and order when the title changed, and the page's job family.
+    /// Returns what changed, or `None` (nothing touched) when the structure would change:
+    /// then the site must be built again with [`Site::new`].
+    pub fn replace_page(&mut self, index: usize, parsed: Arc<ParsedPage>) -> Option<PageChange> {
+        let old = self.pages.get(index)?;
+        let permalink = |p: &ParsedPage| p.front_matter.permalink.as_ref().map(|(v, _)| v.clone());
+        if old.parsed.source.rel_path != parsed.source.rel_path
+            || permalink(&old.parsed) != permalink(&parsed)
+        {
+            return None;
+        }
+        let title = page_title(&parsed);
+        let family = ladder::extract(index, &title, &parsed);
+        let slot = self.families.binary_search_by_key(&index, |f| f.page);
+        let family_changed = match (slot, family) {
+            (Ok(k), Some(family)) => {
+                let changed = self.families[k] != family;
+                self.families[k] = family;
+                changed
+            }
+            (Err(_), None) => false,
+            _ => return None,
+        };
+        let page = &mut self.pages[index];
+        let title_changed = page.title != title;
+        page.title = title;
+        page.parsed = parsed;
+        if title_changed {
+            self.sections = build_sections(&self.pages);
+        }
+        Some(PageChange {
+            title_changed,
+            family_changed,
         })
     }
 

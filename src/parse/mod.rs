@@ -6,6 +6,8 @@ pub mod front_matter;
 pub mod html_scan;
 pub mod markdown;
 
+use std::sync::Arc;
+
 use rayon::prelude::*;
 
 use crate::diagnostic::{Diagnostic, Rule};
@@ -31,8 +33,9 @@ pub struct ParsedPage {
 /// The outcome of parsing every page.
 #[derive(Debug, Default)]
 pub struct Parsed {
-    /// Pages that could be read, in the order given.
-    pub pages: Vec<ParsedPage>,
+    /// Pages that could be read, in the order given (shared: the model and a live
+    /// preview's cache hold the same page).
+    pub pages: Vec<Arc<ParsedPage>>,
     /// Findings made while reading and parsing.
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -43,42 +46,50 @@ pub struct Parsed {
 pub fn parse_all(files: &[FoundFile], content_prefix: &str, base_path: &str) -> Parsed {
     let results: Vec<(Option<ParsedPage>, Vec<Diagnostic>)> = files
         .par_iter()
-        .map(|f| {
-            let path = format!("{content_prefix}/{}", f.rel_path);
-            match std::fs::read(&f.disk_path) {
-                Ok(bytes) => match decode(&path, bytes) {
-                    Ok(text) => {
-                        let file =
-                            SourceFile::new(path, f.rel_path.clone(), f.disk_path.clone(), text);
-                        let mut diags = Vec::new();
-                        let page = parse_page(file, base_path, &mut diags);
-                        (Some(page), diags)
-                    }
-                    Err(d) => (None, vec![*d]),
-                },
-                Err(e) => (
-                    None,
-                    vec![
-                        Diagnostic::in_file(
-                            Rule::Encoding,
-                            &path,
-                            1,
-                            1,
-                            format!("cannot read the file: {e}"),
-                            "check the file's permissions; the page was skipped",
-                        )
-                        .with_key("unreadable"),
-                    ],
-                ),
-            }
-        })
+        .map(|f| parse_file(f, content_prefix, base_path))
         .collect();
     let mut parsed = Parsed::default();
     for (page, diags) in results {
-        parsed.pages.extend(page);
+        parsed.pages.extend(page.map(Arc::new));
         parsed.diagnostics.extend(diags);
     }
     parsed
+}
+
+/// Reads and parses one discovered page: the page (`None` when it cannot be read or is
+/// not UTF-8: then an `encoding` diagnostic says why) and the findings of parsing it.
+/// Paths in diagnostics are `<content_prefix>/<rel_path>`.
+pub fn parse_file(
+    f: &FoundFile,
+    content_prefix: &str,
+    base_path: &str,
+) -> (Option<ParsedPage>, Vec<Diagnostic>) {
+    let path = format!("{content_prefix}/{}", f.rel_path);
+    match std::fs::read(&f.disk_path) {
+        Ok(bytes) => match decode(&path, bytes) {
+            Ok(text) => {
+                let file = SourceFile::new(path, f.rel_path.clone(), f.disk_path.clone(), text);
+                let mut diags = Vec::new();
+                let page = parse_page(file, base_path, &mut diags);
+                (Some(page), diags)
+            }
+            Err(d) => (None, vec![*d]),
+        },
+        Err(e) => (
+            None,
+            vec![
+                Diagnostic::in_file(
+                    Rule::Encoding,
+                    &path,
+                    1,
+                    1,
+                    format!("cannot read the file: {e}"),
+                    "check the file's permissions; the page was skipped",
+                )
+                .with_key("unreadable"),
+            ],
+        ),
+    }
 }
 
 /// Parses one page that has been read.

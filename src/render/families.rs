@@ -18,7 +18,7 @@ use crate::model::ladder::{GradeSource, JobFamily};
 use crate::model::scale::{Grade, Track};
 
 /// One level in a family's ladder.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LadderLevel {
     /// Title as written.
     pub title: String,
@@ -33,14 +33,14 @@ pub struct LadderLevel {
 }
 
 /// A family's ladder, for its page.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Ladder {
     /// Levels in document order.
     pub levels: Vec<LadderLevel>,
 }
 
 /// A family in the job-families index.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FamilySummary {
     /// Family title.
     pub title: String,
@@ -56,7 +56,7 @@ pub struct FamilySummary {
 }
 
 /// A department of the job-families index.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Department {
     /// The department folder's title.
     pub title: String,
@@ -67,7 +67,7 @@ pub struct Department {
 }
 
 /// One level in the grade matrix.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct MatrixEntry {
     /// Level title.
     pub title: String,
@@ -78,7 +78,7 @@ pub struct MatrixEntry {
 }
 
 /// One grade of the matrix.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct MatrixRow {
     /// The grade as text.
     pub grade: String,
@@ -87,7 +87,7 @@ pub struct MatrixRow {
 }
 
 /// The grade matrix.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Matrix {
     /// Column headings: the tracks, then levels whose title does not settle the track.
     pub columns: Vec<&'static str>,
@@ -116,13 +116,13 @@ pub struct FamilyViews {
 const COLUMNS: [&str; 3] = ["Individual contributor", "Management", "Track not stated"];
 
 /// `ladder.json`, version 1.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LadderJson {
     version: u32,
     families: Vec<JsonFamily>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 struct JsonFamily {
     title: String,
     url: String,
@@ -131,7 +131,7 @@ struct JsonFamily {
     levels: Vec<JsonLevel>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 struct JsonLevel {
     title: String,
     url: String,

@@ -19,7 +19,7 @@ use serde::Serialize;
 use tera::Tera;
 
 use crate::error::{Error, Result};
-use crate::model::{Page, Section, Site};
+use crate::model::{Page, PageChange, Section, Site};
 use crate::parse::TocEntry;
 use crate::write::{Contents, OutputFile};
 use families::{Department, FamilyViews, Ladder, Matrix};
@@ -310,10 +310,71 @@ struct Renderer<'a> {
     theme: &'a Theme,
     ctx: SiteContext<'a>,
     live_reload: &'a str,
-    views: FamilyViews,
+    views: &'a FamilyViews,
 }
 
 impl<'a> Renderer<'a> {
+    fn new(
+        site: &'a Site,
+        theme: &'a Theme,
+        live_reload: &'a str,
+        views: &'a FamilyViews,
+    ) -> Renderer<'a> {
+        Renderer {
+            site,
+            theme,
+            ctx: SiteContext {
+                title: &site.config.title,
+                root_url: format!("{}/", site.base_path),
+                grade_matrix_url: views
+                    .matrix_url
+                    .as_ref()
+                    .map(|u| format!("{}{u}", site.base_path)),
+            },
+            live_reload,
+            views,
+        }
+    }
+
+    /// Renders one output; `None` when it does not exist (any more).
+    fn render_output(&self, output: &Output) -> Result<Option<OutputFile>> {
+        match output {
+            Output::Page(i) => self
+                .site
+                .pages
+                .get(*i)
+                .map(|p| self.render_page(*i, p))
+                .transpose(),
+            Output::Section(url) => match self.site.sections.get(url) {
+                Some(s) if s.index_page.is_none() => Some(if s.url == "/" {
+                    self.render_home()
+                } else {
+                    self.render_section(s)
+                })
+                .transpose(),
+                _ => Ok(None),
+            },
+            Output::Matrix => match self.views.matrix_url.as_deref() {
+                Some(url) if !self.site.by_url.contains_key(url) => {
+                    self.render_matrix(url).map(Some)
+                }
+                _ => Ok(None),
+            },
+            Output::LadderJson => self.ladder_json().map(Some),
+        }
+    }
+
+    fn ladder_json(&self) -> Result<OutputFile> {
+        let json = serde_json::to_string_pretty(&self.views.json).map_err(|e| Error::Template {
+            template: "ladder.json".to_string(),
+            message: e.to_string(),
+        })?;
+        Ok(OutputFile::bytes(
+            "ladder.json",
+            format!("{json}\n").into_bytes(),
+        ))
+    }
+
     /// The job-families index, on the families' root folder page.
     fn families_index(&self, url: &str) -> Option<&[Department]> {
         (self.views.root.as_deref() == Some(url)).then_some(self.views.departments.as_slice())
@@ -480,6 +541,126 @@ impl<'a> Renderer<'a> {
     }
 }
 
+/// One output the renderer makes from the site's model (the files copied as they are
+/// and `404.html`/`sitemap.xml` are not among them).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Output {
+    /// A page, by index into [`Site::pages`] (the page at `/` is the home page).
+    Page(usize),
+    /// A generated folder index, by URL (`/` is the generated home page).
+    Section(String),
+    /// The generated grade matrix (when no page has its URL).
+    Matrix,
+    /// `ladder.json`.
+    LadderJson,
+}
+
+impl Output {
+    /// The output showing `url` (without base path): its page, its generated folder
+    /// index, or the generated grade matrix; `None` when nothing is rendered there.
+    pub fn at(site: &Site, views: &FamilyViews, url: &str) -> Option<Output> {
+        if let Some(&i) = site.by_url.get(url) {
+            Some(Output::Page(i))
+        } else if site.sections.contains_key(url) {
+            Some(Output::Section(url.to_string()))
+        } else if views.matrix_url.as_deref() == Some(url) {
+            Some(Output::Matrix)
+        } else {
+            None
+        }
+    }
+}
+
+/// The outputs that can differ after page `index` was replaced in place
+/// ([`Site::replace_page`] returned `change`), given the job-family views before and
+/// after: the page; its folder's index (which lists its title and description); when the
+/// title changed, every folder index above it, and if the page is a folder's own index
+/// page, everything below it (breadcrumbs); and the job-family index, grade matrix and
+/// `ladder.json` where their views changed. Sorted, without repeats.
+pub fn affected_outputs(
+    site: &Site,
+    index: usize,
+    change: PageChange,
+    before: &FamilyViews,
+    after: &FamilyViews,
+) -> Vec<Output> {
+    let mut out = vec![Output::Page(index)];
+    let Some(page) = site.pages.get(index) else {
+        return out;
+    };
+    let url = page.url.as_str();
+    let parent = crate::model::permalink::parent(url);
+    out.extend(parent.as_deref().and_then(|u| Output::at(site, after, u)));
+    if change.title_changed {
+        out.extend(
+            site.ancestors(url)
+                .iter()
+                .filter_map(|s| Output::at(site, after, &s.url)),
+        );
+        if site.sections.contains_key(url) {
+            out.extend(
+                site.pages
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, p)| p.url.starts_with(url))
+                    .map(|(i, _)| Output::Page(i)),
+            );
+            out.extend(
+                site.sections
+                    .range::<str, _>((std::ops::Bound::Included(url), std::ops::Bound::Unbounded))
+                    .take_while(|(u, _)| u.starts_with(url))
+                    .filter_map(|(u, _)| Output::at(site, after, u)),
+            );
+            if after
+                .matrix_url
+                .as_deref()
+                .is_some_and(|m| m.starts_with(url))
+            {
+                out.push(Output::Matrix);
+            }
+        }
+    }
+    if before.departments != after.departments
+        && let Some(root) = after.root.as_deref()
+    {
+        out.extend(Output::at(site, after, root));
+    }
+    if before.matrix != after.matrix
+        && let Some(m) = after.matrix_url.as_deref()
+    {
+        out.extend(Output::at(site, after, m));
+    }
+    if before.json != after.json {
+        out.push(Output::LadderJson);
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// Renders `outputs` (in parallel) with the job-family `views` of `site`;
+/// `live_reload` as for [`render_site`]. Sorted by output path.
+///
+/// Errors: [`Error::Template`] naming the template when one fails to render.
+pub fn render_outputs(
+    site: &Site,
+    theme: &Theme,
+    live_reload: &str,
+    views: &FamilyViews,
+    outputs: &[Output],
+) -> Result<Vec<OutputFile>> {
+    let r = Renderer::new(site, theme, live_reload, views);
+    let mut files: Vec<OutputFile> = outputs
+        .par_iter()
+        .map(|o| r.render_output(o))
+        .collect::<Result<Vec<Option<OutputFile>>>>()?
+        .into_iter()
+        .flatten()
+        .collect();
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
+}
+
 /// Renders every page, folder index, the home page, `404.html` and `sitemap.xml`, and
 /// lists assets and static files to copy. `live_reload` is inserted before `</body>`
 /// (empty for `build`). Sorted by output path.
@@ -487,20 +668,7 @@ impl<'a> Renderer<'a> {
 /// Errors: [`Error::Template`] naming the template when one fails to render.
 pub fn render_site(site: &Site, theme: &Theme, live_reload: &str) -> Result<Vec<OutputFile>> {
     let views = FamilyViews::new(site);
-    let r = Renderer {
-        site,
-        theme,
-        ctx: SiteContext {
-            title: &site.config.title,
-            root_url: format!("{}/", site.base_path),
-            grade_matrix_url: views
-                .matrix_url
-                .as_ref()
-                .map(|u| format!("{}{u}", site.base_path)),
-        },
-        live_reload,
-        views,
-    };
+    let r = Renderer::new(site, theme, live_reload, &views);
     let mut files: BTreeMap<String, OutputFile> = BTreeMap::new();
     for (path, contents) in &theme.static_files {
         files.insert(
@@ -553,14 +721,8 @@ pub fn render_site(site: &Site, theme: &Theme, live_reload: &str) -> Result<Vec<
         let matrix = r.render_matrix(url)?;
         files.insert(matrix.path.clone(), matrix);
     }
-    let json = serde_json::to_string_pretty(&r.views.json).map_err(|e| Error::Template {
-        template: "ladder.json".to_string(),
-        message: e.to_string(),
-    })?;
-    files.insert(
-        "ladder.json".to_string(),
-        OutputFile::bytes("ladder.json", format!("{json}\n").into_bytes()),
-    );
+    let json = r.ladder_json()?;
+    files.insert(json.path.clone(), json);
     // A content page at `/404.html` is the site's own 404 page.
     if !files.contains_key("404.html") {
         let not_found = r.render_plain("404.html", "404.html")?;

@@ -7,12 +7,15 @@
 //! HTTP (tiny_http workers) ─request─▶ the snapshot current at that moment
 //! ```
 //! The site is built in memory with [`LIVE_RELOAD_SNIPPET`] in every page and served
-//! from there: nothing is written to disk, so no page is ever half-written, and a
-//! rebuild replaces the whole set of files at once. A build that fails keeps the last
-//! good files and puts an error overlay on every HTML page; so does a build with
-//! error-severity diagnostics. Every rebuild is a full one.
+//! from there: nothing is written to disk, so no page is ever half-written, and each
+//! rebuild replaces the set of files at once. Rebuilds are incremental
+//! ([`incremental`]): an edited page is parsed again, it and the pages linking to it are
+//! validated again, and only the outputs it shows up in are rendered again. A build that
+//! fails keeps the last good files and puts an error overlay on every HTML page; so does
+//! a build with error-severity diagnostics.
 
 mod http;
+mod incremental;
 mod overlay;
 mod watch;
 
@@ -29,8 +32,8 @@ use notify_debouncer_full::DebounceEventResult;
 
 use crate::error::{Error, Result};
 use crate::report::{self, Format, ReportInput, fingerprint};
-use crate::write::{Contents, OutputFile};
-use crate::{Options, Outcome, render};
+use crate::{Diagnostic, Options};
+use incremental::{LiveSite, Update, Work};
 
 /// The path of the live-reload event stream.
 pub const EVENTS_PATH: &str = "/__ladder/events";
@@ -251,7 +254,7 @@ fn run(options: &ServeOptions, shutdown: &Receiver<()>) -> Result<()> {
         },
     )?;
     let shared = Arc::new(Shared::new());
-    rebuild(site, &shared);
+    let live = rebuild(site, &shared, None, &[], "");
 
     let server = Arc::new(
         tiny_http::Server::from_listener(listener, None)
@@ -312,7 +315,7 @@ fn run(options: &ServeOptions, shutdown: &Receiver<()>) -> Result<()> {
         let (site, shared) = (site.clone(), Arc::clone(&shared));
         std::thread::Builder::new()
             .name("ladder-serve-rebuild".into())
-            .spawn(move || watch_and_rebuild(watch, &rx, &site, &shared))
+            .spawn(move || watch_and_rebuild(watch, &rx, &site, &shared, live))
             .map_err(|e| Error::Usage(format!("cannot start the rebuild thread: {e}")))?
     };
 
@@ -348,6 +351,7 @@ fn watch_and_rebuild(
     rx: &Receiver<Message>,
     site: &Options,
     shared: &Shared,
+    mut live: Option<LiveSite>,
 ) {
     while let Ok(first) = rx.recv() {
         let mut batches = vec![first];
@@ -390,84 +394,106 @@ fn watch_and_rebuild(
             [one] => format!("{one} changed"),
             [one, rest @ ..] => format!("{one} and {} more changed", rest.len()),
         };
-        {
-            let mut out = anstream::stdout().lock();
-            let _ = writeln!(out, "\n{what}: rebuilding");
-            let _ = out.flush();
+        if lost_events {
+            // Something may have been missed: start from scratch.
+            live = None;
         }
-        rebuild(site, shared);
+        live = rebuild(site, shared, live, &changed, &what);
     }
     watch.stop();
 }
 
-/// Checks and renders the site in memory.
-fn build(site: &Options) -> Result<(Outcome, Vec<OutputFile>)> {
-    let start = Instant::now();
-    let mut outcome = crate::check(site)?;
-    let theme = render::Theme::load(&site.root, &outcome.site.config.theme)?;
-    let files = render::render_site(&outcome.site, &theme, LIVE_RELOAD_SNIPPET)?;
-    outcome.elapsed = start.elapsed();
-    Ok((outcome, files))
-}
-
-/// Builds, prints the report (or the error), and publishes the next snapshot: the new
-/// files, or on failure the last good ones with the error overlay.
-fn rebuild(site: &Options, shared: &Shared) {
+/// Brings the site up to date with `changed` (root-relative paths) and publishes the next
+/// snapshot: incrementally when there is a site in memory, else from scratch. On failure,
+/// the last good files are kept with the error overlay, and the next change starts from
+/// scratch. Publishes first, then prints (the terminal report is not on the way to the
+/// browser). Returns the site to keep.
+fn rebuild(
+    site: &Options,
+    shared: &Shared,
+    live: Option<LiveSite>,
+    changed: &[String],
+    what: &str,
+) -> Option<LiveSite> {
     let previous = shared.current();
     let generation = previous.generation + 1;
-    let next = match build(site) {
-        Ok((outcome, files)) => {
-            print_report(&outcome);
-            let files = files
-                .into_iter()
-                .map(|f| {
-                    let body = match f.contents {
-                        Contents::Bytes(bytes) => Body::Bytes(bytes.into()),
-                        Contents::Copy(path) => Body::Disk(path),
-                    };
-                    (f.path, body)
-                })
-                .collect();
-            Snapshot {
+    let result = match live {
+        Some(mut live) => live.apply(changed).map(|update| (live, update)),
+        None => {
+            let start = Instant::now();
+            LiveSite::load(site).map(|live| {
+                let update = Update {
+                    work: Work::Full,
+                    elapsed: start.elapsed(),
+                    touched: None,
+                };
+                (live, update)
+            })
+        }
+    };
+    match result {
+        Ok((live, update)) => {
+            shared.publish(Snapshot {
                 generation,
-                base_path: outcome.site.base_path.clone(),
-                files: Arc::new(files),
-                overlay: overlay::for_diagnostics(&outcome.diagnostics),
-            }
+                base_path: live.site().base_path.clone(),
+                files: Arc::clone(live.files()),
+                overlay: overlay::for_diagnostics(live.diagnostics()),
+            });
+            print_report(&live, &update, what);
+            Some(live)
         }
         Err(err) => {
+            shared.publish(Snapshot {
+                generation,
+                base_path: previous.base_path.clone(),
+                files: Arc::clone(&previous.files),
+                overlay: Some(overlay::for_error(&err)),
+            });
             let _ = writeln!(
                 anstream::stderr(),
                 "error: {}\nthe build failed: still serving the last good pages (with the error on each); fix it and save again",
                 overlay::error_text(&err)
             );
-            Snapshot {
-                generation,
-                base_path: previous.base_path.clone(),
-                files: Arc::clone(&previous.files),
-                overlay: Some(overlay::for_error(&err)),
-            }
+            None
         }
-    };
-    shared.publish(next);
+    }
 }
 
-/// Prints the human report of a build: every diagnostic, then the summary line.
-fn print_report(outcome: &Outcome) {
-    let fingerprints = fingerprint::fingerprints(&outcome.diagnostics);
-    let sources = report::sources(outcome);
+/// Prints what a rebuild did, its findings (after a full rebuild every finding; after an
+/// incremental one, those in the files it validated again), then the summary line.
+fn print_report(live: &LiveSite, update: &Update, what: &str) {
+    let all = live.diagnostics();
+    let shown: Vec<Diagnostic> = match &update.touched {
+        None => all.to_vec(),
+        Some(files) => all
+            .iter()
+            .filter(|d| files.contains(&d.path))
+            .cloned()
+            .collect(),
+    };
+    let fingerprints = fingerprint::fingerprints(&shown);
+    let sources = live.sources();
+    let summary = live.summary();
     let input = ReportInput {
-        diagnostics: &outcome.diagnostics,
+        diagnostics: &shown,
         fingerprints: &fingerprints,
-        summary: &outcome.summary,
+        summary,
         sources: &sources,
         repo_prefix: "",
         verb: "built",
-        elapsed: outcome.elapsed,
+        elapsed: update.elapsed,
         verbose: false,
         quiet: false,
     };
     let mut out = anstream::stdout().lock();
+    if !what.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n{what}: {} in {:.1} ms",
+            update.work,
+            update.elapsed.as_secs_f64() * 1000.0
+        );
+    }
     let _ = write!(out, "{}", report::render(Format::Human, &input));
     let _ = out.flush();
 }

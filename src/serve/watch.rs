@@ -3,7 +3,7 @@
 //! appearing or disappearing, and the `--config` file's folder. Always folders, never
 //! single files, so atomic saves (a temp file renamed over the original) are seen.
 //!
-//! Events pass through notify-debouncer-full (75 ms), natively or, with `--poll`,
+//! Events pass through notify-debouncer-full (10 ms), natively or, with `--poll`,
 //! through notify's `PollWatcher` (every 300 ms, comparing contents too: its modification
 //! times only have whole seconds). [`relevant`] then drops what cannot change the site:
 //! reads, editor temp and swap files ([`crate::discover::is_skipped_name`]), and
@@ -22,7 +22,7 @@ use crate::discover::is_skipped_name;
 use crate::error::{Error, Result};
 
 /// How long the debouncer waits for a burst of events to settle.
-const DEBOUNCE: Duration = Duration::from_millis(75);
+const DEBOUNCE: Duration = Duration::from_millis(10);
 
 /// How often `--poll` scans the watched folders.
 const POLL_INTERVAL: Duration = Duration::from_millis(300);

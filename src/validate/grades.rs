@@ -477,41 +477,147 @@ fn check_sections(
 /// `grade-conflict` across families: one title (same words in any order, with at least
 /// one word besides its rank) with different grades. Reported on every later family.
 pub fn check_conflicts(site: &Site, diags: &mut Vec<Diagnostic>) {
-    let mut first: HashMap<Vec<String>, (&JobFamily, &Level, Grade)> = HashMap::new();
-    for family in &site.families {
+    diags.extend(ConflictIndex::new(site).diagnostics().cloned());
+}
+
+/// A level with a grade, filed under its title's significant words for `grade-conflict`.
+#[derive(Debug, Clone, PartialEq)]
+struct GradedTitle {
+    /// Page index of the family.
+    page: usize,
+    /// Index into the family's levels.
+    level: usize,
+    grade: Grade,
+}
+
+/// `grade-conflict` findings, kept up to date family by family (`ladder serve` updates
+/// one family per edit instead of comparing every title again).
+#[derive(Debug, Clone, Default)]
+pub struct ConflictIndex {
+    /// Graded levels by title words, in page order then level order.
+    by_key: HashMap<Vec<String>, Vec<GradedTitle>>,
+    /// The keys each family (by page index) files levels under.
+    keys_of: HashMap<usize, Vec<Vec<String>>>,
+    /// Findings by key.
+    found: HashMap<Vec<String>, Vec<Diagnostic>>,
+}
+
+impl ConflictIndex {
+    /// Files every family of `site` and finds the conflicts.
+    pub fn new(site: &Site) -> ConflictIndex {
+        let mut index = ConflictIndex::default();
+        for family in &site.families {
+            index.file(site, family);
+        }
+        let keys: Vec<Vec<String>> = index.by_key.keys().cloned().collect();
+        for key in keys {
+            index.refresh(site, key);
+        }
+        index
+    }
+
+    /// Updates the index after the family on page `page` was replaced in place (or
+    /// removed from [`Site::families`]).
+    pub fn update(&mut self, site: &Site, page: usize) {
+        let mut affected = self.keys_of.remove(&page).unwrap_or_default();
+        for key in &affected {
+            if let Some(list) = self.by_key.get_mut(key) {
+                list.retain(|t| t.page != page);
+            }
+        }
+        if let Ok(k) = site.families.binary_search_by_key(&page, |f| f.page) {
+            affected.extend(self.file(site, &site.families[k]));
+        }
+        affected.sort();
+        affected.dedup();
+        for key in affected {
+            self.refresh(site, key);
+        }
+    }
+
+    /// Every finding, in no particular order.
+    pub fn diagnostics(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.found.values().flatten()
+    }
+
+    /// Files the graded levels of `family` in page order; returns their keys.
+    fn file(&mut self, site: &Site, family: &JobFamily) -> Vec<Vec<String>> {
         let scale = site
             .scales
             .for_path(&site.pages[family.page].parsed.source.rel_path);
-        let rank_words: Vec<&String> = scale.ranks.iter().flat_map(|r| r.words.iter()).collect();
-        for level in &family.levels {
+        let mut keys = Vec::new();
+        for (i, level) in family.levels.iter().enumerate() {
             let Some(grade) = level.grade else { continue };
             // Word order matters: "Manager, Technical Marketing" (a people manager) is
             // not "Technical Marketing Manager" (an IC).
             let key = significant_words(&level.title);
-            if key.iter().all(|w| rank_words.contains(&w)) {
+            if key
+                .iter()
+                .all(|w| scale.ranks.iter().any(|r| r.words.contains(w)))
+            {
                 continue;
             }
-            match first.get(&key) {
-                None => {
-                    first.insert(key, (family, level, grade));
-                }
-                Some((f, l, g)) if *g != grade && f.page != family.page => {
-                    let other = &site.pages[f.page];
-                    let line = other.parsed.source.position(l.title_span.start).line;
-                    diags.push(
-                        Diagnostic::at(
-                            Rule::GradeConflict,
-                            &site.pages[family.page].parsed.source,
-                            level.grade_span.clone().unwrap_or_else(|| level.title_span.clone()),
-                            format!("`{}` is grade {grade} here but grade {g} in `{}` (line {line})", level.title, other.parsed.source.path),
-                            "one title should have one grade: correct one of them, or make the titles distinct",
-                        )
-                        .with_key(format!("{}={grade}", level.title))
-                        .with_related(other.parsed.source.path.clone()),
-                    );
-                }
-                Some(_) => {}
+            let list = self.by_key.entry(key.clone()).or_default();
+            let title = GradedTitle {
+                page: family.page,
+                level: i,
+                grade,
+            };
+            let at = list.partition_point(|t| (t.page, t.level) < (title.page, title.level));
+            list.insert(at, title);
+            keys.push(key);
+        }
+        keys.sort();
+        keys.dedup();
+        self.keys_of.insert(family.page, keys.clone());
+        keys
+    }
+
+    /// Finds the conflicts under `key` again: every later level whose grade differs
+    /// from the first one's, in another family.
+    fn refresh(&mut self, site: &Site, key: Vec<String>) {
+        let Some(list) = self.by_key.get(&key).filter(|l| !l.is_empty()) else {
+            self.by_key.remove(&key);
+            self.found.remove(&key);
+            return;
+        };
+        let level = |t: &GradedTitle| -> Option<&Level> {
+            let k = site
+                .families
+                .binary_search_by_key(&t.page, |f| f.page)
+                .ok()?;
+            site.families[k].levels.get(t.level)
+        };
+        let first = &list[0];
+        let mut found = Vec::new();
+        if let Some(l) = level(first) {
+            let other = &site.pages[first.page];
+            let line = other.parsed.source.position(l.title_span.start).line;
+            for t in &list[1..] {
+                let Some(level) =
+                    level(t).filter(|_| t.grade != first.grade && t.page != first.page)
+                else {
+                    continue;
+                };
+                let grade = t.grade;
+                let g = first.grade;
+                found.push(
+                    Diagnostic::at(
+                        Rule::GradeConflict,
+                        &site.pages[t.page].parsed.source,
+                        level.grade_span.clone().unwrap_or_else(|| level.title_span.clone()),
+                        format!("`{}` is grade {grade} here but grade {g} in `{}` (line {line})", level.title, other.parsed.source.path),
+                        "one title should have one grade: correct one of them, or make the titles distinct",
+                    )
+                    .with_key(format!("{}={grade}", level.title))
+                    .with_related(other.parsed.source.path.clone()),
+                );
             }
+        }
+        if found.is_empty() {
+            self.found.remove(&key);
+        } else {
+            self.found.insert(key, found);
         }
     }
 }

@@ -183,8 +183,15 @@ pub struct LinkCounts {
     pub external: usize,
 }
 
-/// Checks every link of `page`, pushing `broken-link`, `broken-anchor` and `unknown-path`.
-pub fn check_page(site: &Site, page: &Page, diags: &mut Vec<Diagnostic>) -> LinkCounts {
+/// Checks every link of `page`, pushing `broken-link`, `broken-anchor` and `unknown-path`,
+/// and the index of every page a link resolves to onto `targets` (in link order, with
+/// repeats): the pages whose edits can change this page's findings.
+pub fn check_page(
+    site: &Site,
+    page: &Page,
+    diags: &mut Vec<Diagnostic>,
+    targets: &mut Vec<usize>,
+) -> LinkCounts {
     let mut counts = LinkCounts::default();
     let base_host = site.config.base_host();
     let file = &page.parsed.source;
@@ -199,6 +206,7 @@ pub fn check_page(site: &Site, page: &Page, diags: &mut Vec<Diagnostic>) -> Link
             }
             LinkTarget::Internal { path, fragment } => match site.lookup(&path) {
                 Some(Target::Page(i)) => {
+                    targets.push(i);
                     if let Some(fragment) = fragment.filter(|f| !f.is_empty())
                         && let Some(d) = check_fragment(page, &site.pages[i], &fragment, link)
                     {

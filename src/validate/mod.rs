@@ -14,6 +14,7 @@ use crate::model::Site;
 pub use links::LinkCounts;
 
 use crate::model::Page;
+use crate::model::ladder::JobFamily;
 use crate::parse::Link;
 use external::{ExternalOptions, LinkStatus};
 use links::{LinkTarget, classify};
@@ -94,34 +95,63 @@ pub struct Validation {
     pub links: LinkCounts,
 }
 
-/// Runs every rule over every page of `site`.
-pub fn validate(site: &Site) -> Validation {
-    let per_page: Vec<(Vec<Diagnostic>, LinkCounts)> = site
-        .pages
-        .par_iter()
-        .map(|p| {
-            let mut diags = Vec::new();
-            let counts = links::check_page(site, p, &mut diags);
-            page::check_page(p, &mut diags);
-            (diags, counts)
-        })
-        .collect();
-    let mut out = Validation::default();
+/// What validation found on one page.
+#[derive(Debug, Default, Clone)]
+pub struct PageFindings {
+    /// Findings of the page rules and of its links, unsorted.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Link counts that are not findings.
+    pub links: LinkCounts,
+    /// Indexes of the pages its links resolve to, sorted, without repeats: when one of
+    /// them changes, this page must be validated again.
+    pub targets: Vec<usize>,
+}
+
+/// Runs the page rules and the link rules on one page of `site`.
+pub fn validate_page(site: &Site, page: &Page) -> PageFindings {
+    let mut out = PageFindings::default();
+    out.links = links::check_page(site, page, &mut out.diagnostics, &mut out.targets);
+    page::check_page(page, &mut out.diagnostics);
+    out.targets.sort_unstable();
+    out.targets.dedup();
+    out
+}
+
+/// Runs the rules of one job family (`grade-conflict` across families excepted).
+pub fn validate_family(site: &Site, family: &JobFamily) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    grades::check_family(site, family, &mut diags);
+    diags
+}
+
+/// Runs the job-family rules on every family (in parallel), then `grade-conflict` across
+/// families.
+pub fn validate_families(site: &Site) -> Vec<Diagnostic> {
     let per_family: Vec<Vec<Diagnostic>> = site
         .families
         .par_iter()
-        .map(|f| {
-            let mut diags = Vec::new();
-            grades::check_family(site, f, &mut diags);
-            diags
-        })
+        .map(|f| validate_family(site, f))
         .collect();
-    out.diagnostics.extend(per_family.into_iter().flatten());
-    grades::check_conflicts(site, &mut out.diagnostics);
-    for (diags, counts) in per_page {
-        out.diagnostics.extend(diags);
-        out.links.unchecked += counts.unchecked;
-        out.links.external += counts.external;
+    let mut out: Vec<Diagnostic> = per_family.into_iter().flatten().collect();
+    grades::check_conflicts(site, &mut out);
+    out
+}
+
+/// Runs every rule over every page of `site`.
+pub fn validate(site: &Site) -> Validation {
+    let per_page: Vec<PageFindings> = site
+        .pages
+        .par_iter()
+        .map(|p| validate_page(site, p))
+        .collect();
+    let mut out = Validation {
+        diagnostics: validate_families(site),
+        links: LinkCounts::default(),
+    };
+    for found in per_page {
+        out.diagnostics.extend(found.diagnostics);
+        out.links.unchecked += found.links.unchecked;
+        out.links.external += found.links.external;
     }
     out
 }
