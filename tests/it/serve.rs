@@ -491,6 +491,37 @@ fn an_edit_shows_up_and_sends_a_reload_event() {
 }
 
 #[test]
+fn an_edit_revalidates_the_pages_that_link_to_it() {
+    let server = Server::start(&[]);
+    server.write(
+        "content/_index.md",
+        "---\ntitle: Serve Fixture Home\n---\n\nRead the [guide's overview](/guide/#overview).\n",
+    );
+    server.wait_get("/", "the new home page", |r| {
+        r.body.contains("guide&#x27;s overview") || r.body.contains("guide's overview")
+    });
+
+    // The heading the home page links to is renamed: the home page's link breaks,
+    // though only the guide was edited, and only the guide was parsed again.
+    let renamed = "---\ntitle: Guide\n---\n\n## Summary\n\nRenamed heading.\n";
+    server.write("content/guide.md", renamed);
+    let broken = server.wait_get("/guide/", "the error overlay", |r| {
+        r.body.contains("Renamed heading.") && r.body.contains(OVERLAY)
+    });
+    let overlay = &broken.body[broken.body.find(OVERLAY).unwrap()..];
+    assert!(overlay.contains("content/_index.md"), "{overlay}");
+    assert!(overlay.contains("overview"), "{overlay}");
+    server.wait_stdout("content/guide.md changed: 1 page parsed, 2 pages validated");
+
+    // Renamed back: the finding goes, and so does the overlay.
+    server.write("content/guide.md", &page("Guide", "Heading restored."));
+    server.wait_get("/", "the overlay removed", |r| {
+        !r.body.contains(OVERLAY) && r.status == 200
+    });
+    assert!(server.get("/guide/").body.contains("Heading restored."));
+}
+
+#[test]
 fn atomic_saves_are_picked_up() {
     let server = Server::start(&[]);
     // vim: a probe file, a swap file, then a temp file renamed over the page.
