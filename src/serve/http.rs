@@ -194,7 +194,14 @@ fn response(status: u16, content_type: &str, body: Vec<u8>) -> Response<Cursor<V
 fn file_bytes(snapshot: &Snapshot, key: &str) -> Option<Vec<u8>> {
     let bytes = match snapshot.files.get(key)? {
         Body::Bytes(bytes) => bytes.to_vec(),
-        Body::Disk(path) => std::fs::read(path).ok()?,
+        // Discovery never follows symbolic links; a file replaced by one since (before the
+        // rebuild that drops it) is not followed either.
+        Body::Disk(path) => {
+            if !std::fs::symlink_metadata(path).is_ok_and(|m| m.is_file()) {
+                return None;
+            }
+            std::fs::read(path).ok()?
+        }
     };
     Some(if content_type(key).starts_with("text/html") {
         decorate(&bytes, snapshot)

@@ -712,6 +712,27 @@ fn paths_outside_the_site_are_refused() {
 }
 
 #[test]
+fn symbolic_links_to_files_outside_are_not_served() {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("secret.txt"), "TOP SECRET").unwrap();
+    let target = outside.path().join("secret.txt");
+    let server = Server::start_after(&[], |root| {
+        std::os::unix::fs::symlink(&target, root.join("static/linked.txt")).unwrap();
+        std::os::unix::fs::symlink(outside.path(), root.join("content/linked-dir")).unwrap();
+    });
+    for path in ["/linked.txt", "/linked-dir/secret.txt"] {
+        let reply = server.get(path);
+        assert_eq!(reply.status, 404, "{path}: {reply:?}");
+        assert!(!reply.body.contains("TOP SECRET"), "{path}");
+    }
+    // A served file replaced by a link while serving is not followed either.
+    std::fs::remove_file(server.path("static/notes.txt")).unwrap();
+    std::os::unix::fs::symlink(&target, server.path("static/notes.txt")).unwrap();
+    let reply = server.wait_get("/notes.txt", "the link not followed", |r| r.status == 404);
+    assert!(!reply.body.contains("TOP SECRET"));
+}
+
+#[test]
 fn a_site_folder_created_while_serving_is_watched() {
     let server = Server::start_after(&[], |root| {
         std::fs::remove_dir_all(root.join("static")).unwrap();
