@@ -181,10 +181,13 @@ pub fn build(options: &Options) -> Result<Outcome> {
     let start = Instant::now();
     let mut outcome = check(options)?;
     let theme = render::Theme::load(&options.root, &outcome.site.config.theme)?;
-    let files = render::render_site(&outcome.site, &theme, "")?;
     let output = output_dir(options);
-    write::write_site(&output, &files)?;
-    outcome.files_written = files.len();
+    // Rendered pages go straight to disk, in parallel: only a few are in memory at once.
+    let staging = write::Staging::begin(&output)?;
+    let written =
+        render::render_site_into(&outcome.site, &theme, "", &|file| staging.write(&file))?;
+    staging.commit()?;
+    outcome.files_written = written;
     outcome.elapsed = start.elapsed();
     Ok(outcome)
 }

@@ -8,7 +8,9 @@
 //! joined component by component and refused if it is absolute or has `..`, so nothing
 //! a page says can write outside the output directory.
 
+use std::collections::HashSet;
 use std::path::{Component, Path, PathBuf};
+use std::sync::{Mutex, PoisonError};
 
 use rayon::prelude::*;
 
@@ -61,86 +63,139 @@ pub fn safe_join(base: &Path, rel: &str) -> Option<PathBuf> {
 
 /// Writes `files` to `output` atomically (see the module docs).
 ///
-/// Errors: [`Error::Usage`] when `output` exists and is not a directory or does not look
-/// like a ladder build (a non-empty directory without `index.html`: refusing to replace
-/// someone's folder), or when a path is unsafe; [`Error::Io`] naming the file or
-/// directory when writing fails. On error the previous output is left as it was.
+/// Errors: as [`Staging::begin`], [`Staging::write`] and [`Staging::commit`]. On error
+/// the previous output is left as it was.
 pub fn write_site(output: &Path, files: &[OutputFile]) -> Result<()> {
-    let name = output
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .ok_or_else(|| {
-            Error::Usage(format!(
-                "output `{}` has no directory name",
-                output.display()
-            ))
-        })?;
-    let parent = match output.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    if output.exists() {
-        if !output.is_dir() {
-            return Err(Error::Usage(format!(
-                "output `{}` exists and is not a directory",
-                output.display()
-            )));
-        }
-        let empty = std::fs::read_dir(output)
-            .map_err(|e| Error::io("cannot list", output, e))?
-            .next()
-            .is_none();
-        if !empty && !output.join("index.html").is_file() {
-            return Err(Error::Usage(format!(
-                "refusing to replace `{}`: it is not empty and has no index.html, so it does not look like a ladder build; remove it or choose another --output",
-                output.display()
-            )));
-        }
-    }
-    std::fs::create_dir_all(&parent).map_err(|e| Error::io("cannot create", &parent, e))?;
-    remove_stale(&parent, &name);
-
-    let staging = parent.join(format!(".{name}.ladder-staging-{}", std::process::id()));
-    let result = fill(&staging, files).and_then(|()| swap(&staging, output, &parent, &name));
-    if result.is_err() {
-        let _ = std::fs::remove_dir_all(&staging);
-    }
-    result
+    let staging = Staging::begin(output)?;
+    files.par_iter().try_for_each(|f| staging.write(f))?;
+    staging.commit()
 }
 
-fn fill(staging: &Path, files: &[OutputFile]) -> Result<()> {
-    if staging.exists() {
-        std::fs::remove_dir_all(staging).map_err(|e| Error::io("cannot remove", staging, e))?;
+/// An output directory being written: files go into a staging directory beside it as
+/// they are rendered (from any thread), and [`Staging::commit`] swaps it into place.
+/// Dropped without a commit, it removes the staging directory and leaves the previous
+/// output as it was.
+#[derive(Debug)]
+pub struct Staging {
+    output: PathBuf,
+    parent: PathBuf,
+    name: String,
+    staging: PathBuf,
+    /// Directories known to exist below the staging directory.
+    dirs: Mutex<HashSet<PathBuf>>,
+    committed: bool,
+}
+
+impl Staging {
+    /// Prepares to replace `output`: removes stale staging directories of killed runs and
+    /// creates `.<name>.ladder-staging-<pid>` beside it.
+    ///
+    /// Errors: [`Error::Usage`] when `output` has no directory name, exists and is not a
+    /// directory, or does not look like a ladder build (a non-empty directory without
+    /// `index.html`: refusing to replace someone's folder); [`Error::Io`] naming the
+    /// directory when it cannot be listed or created.
+    pub fn begin(output: &Path) -> Result<Staging> {
+        let name = output
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .ok_or_else(|| {
+                Error::Usage(format!(
+                    "output `{}` has no directory name",
+                    output.display()
+                ))
+            })?;
+        let parent = match output.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        if output.exists() {
+            if !output.is_dir() {
+                return Err(Error::Usage(format!(
+                    "output `{}` exists and is not a directory",
+                    output.display()
+                )));
+            }
+            let empty = std::fs::read_dir(output)
+                .map_err(|e| Error::io("cannot list", output, e))?
+                .next()
+                .is_none();
+            if !empty && !output.join("index.html").is_file() {
+                return Err(Error::Usage(format!(
+                    "refusing to replace `{}`: it is not empty and has no index.html, so it does not look like a ladder build; remove it or choose another --output",
+                    output.display()
+                )));
+            }
+        }
+        std::fs::create_dir_all(&parent).map_err(|e| Error::io("cannot create", &parent, e))?;
+        remove_stale(&parent, &name);
+        let staging = parent.join(format!(".{name}.ladder-staging-{}", std::process::id()));
+        if staging.exists() {
+            std::fs::remove_dir_all(&staging)
+                .map_err(|e| Error::io("cannot remove", &staging, e))?;
+        }
+        std::fs::create_dir_all(&staging).map_err(|e| Error::io("cannot create", &staging, e))?;
+        Ok(Staging {
+            output: output.to_path_buf(),
+            parent,
+            name,
+            dirs: Mutex::new(HashSet::from([staging.clone()])),
+            staging,
+            committed: false,
+        })
     }
-    std::fs::create_dir_all(staging).map_err(|e| Error::io("cannot create", staging, e))?;
-    let mut targets = Vec::with_capacity(files.len());
-    for f in files {
-        let target = safe_join(staging, &f.path).ok_or_else(|| {
+
+    /// Writes one file into the staging directory, creating its folders.
+    ///
+    /// Errors: [`Error::Usage`] when its path is unsafe (see [`safe_join`]);
+    /// [`Error::Io`] naming the file or folder when writing or copying fails.
+    pub fn write(&self, file: &OutputFile) -> Result<()> {
+        let target = safe_join(&self.staging, &file.path).ok_or_else(|| {
             Error::Usage(format!(
                 "refusing to write outside the output directory: `{}`",
-                f.path
+                file.path
             ))
         })?;
-        targets.push(target);
-    }
-    // Directories first, sequentially and deduplicated; then files in parallel.
-    let mut dirs: Vec<&Path> = targets.iter().filter_map(|t| t.parent()).collect();
-    dirs.sort_unstable();
-    dirs.dedup();
-    for d in dirs {
-        std::fs::create_dir_all(d).map_err(|e| Error::io("cannot create", d, e))?;
-    }
-    files
-        .par_iter()
-        .zip(targets.par_iter())
-        .try_for_each(|(f, target)| match &f.contents {
-            Contents::Bytes(bytes) => {
-                std::fs::write(target, bytes).map_err(|e| Error::io("cannot write", target, e))
+        if let Some(dir) = target.parent() {
+            let known = self
+                .dirs
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .contains(dir);
+            if !known {
+                std::fs::create_dir_all(dir).map_err(|e| Error::io("cannot create", dir, e))?;
+                self.dirs
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .insert(dir.to_path_buf());
             }
-            Contents::Copy(from) => std::fs::copy(from, target)
+        }
+        match &file.contents {
+            Contents::Bytes(bytes) => {
+                std::fs::write(&target, bytes).map_err(|e| Error::io("cannot write", &target, e))
+            }
+            Contents::Copy(from) => std::fs::copy(from, &target)
                 .map(|_| ())
                 .map_err(|e| Error::io("cannot copy", from, e)),
-        })
+        }
+    }
+
+    /// Moves the staging directory into place of the output and removes the previous
+    /// output.
+    ///
+    /// Errors: [`Error::Io`] when a rename fails; the previous output is then restored.
+    pub fn commit(mut self) -> Result<()> {
+        swap(&self.staging, &self.output, &self.parent, &self.name)?;
+        self.committed = true;
+        Ok(())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_dir_all(&self.staging);
+        }
+    }
 }
 
 fn swap(staging: &Path, output: &Path, parent: &Path, name: &str) -> Result<()> {

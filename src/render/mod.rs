@@ -11,8 +11,9 @@
 
 pub mod families;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
+use std::sync::{Mutex, PoisonError};
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -667,73 +668,86 @@ pub fn render_outputs(
 ///
 /// Errors: [`Error::Template`] naming the template when one fails to render.
 pub fn render_site(site: &Site, theme: &Theme, live_reload: &str) -> Result<Vec<OutputFile>> {
+    let files = Mutex::new(Vec::new());
+    render_site_into(site, theme, live_reload, &|f| {
+        files.lock().unwrap_or_else(PoisonError::into_inner).push(f);
+        Ok(())
+    })?;
+    let mut files = files.into_inner().unwrap_or_else(PoisonError::into_inner);
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
+}
+
+/// Renders the site as [`render_site`] does, handing each file to `sink` as soon as it
+/// is made (from several threads, in no particular order), so that no more than a few
+/// rendered pages are in memory at once. Each output path is handed over once: a
+/// generated file (page, folder index, grade matrix, `ladder.json`, `sitemap.xml`) wins
+/// over a static file or asset at the same path; a page or static file at `404.html`
+/// wins over the theme's 404 page. Returns the number of files.
+///
+/// Errors: [`Error::Template`] naming the template when one fails to render; the first
+/// error `sink` returns. Rendering stops early on an error.
+pub fn render_site_into(
+    site: &Site,
+    theme: &Theme,
+    live_reload: &str,
+    sink: &(dyn Fn(OutputFile) -> Result<()> + Sync),
+) -> Result<usize> {
     let views = FamilyViews::new(site);
     let r = Renderer::new(site, theme, live_reload, &views);
-    let mut files: BTreeMap<String, OutputFile> = BTreeMap::new();
-    for (path, contents) in &theme.static_files {
-        files.insert(
-            path.clone(),
-            OutputFile {
-                path: path.clone(),
-                contents: contents.clone(),
-            },
-        );
-    }
-    // The theme's and the site's `static/` files (found by discovery), then content assets.
-    for a in site.static_files.iter().chain(&site.assets) {
-        files.insert(
-            a.output_path.clone(),
-            OutputFile {
-                path: a.output_path.clone(),
-                contents: Contents::Copy(a.disk_path.clone()),
-            },
-        );
-    }
-    let pages: Vec<Result<OutputFile>> = site
-        .pages
-        .par_iter()
-        .enumerate()
-        .map(|(i, p)| r.render_page(i, p))
-        .collect();
     let generated: Vec<&Section> = site
         .sections
         .values()
         .filter(|s| s.index_page.is_none())
         .collect();
-    let sections: Vec<Result<OutputFile>> = generated
-        .par_iter()
-        .map(|s| {
-            if s.url == "/" {
-                r.render_home()
-            } else {
-                r.render_section(s)
-            }
-        })
-        .collect();
-    for f in pages.into_iter().chain(sections) {
-        let f = f?;
-        files.insert(f.path.clone(), f);
-    }
-    // The grade matrix, unless a content page has its URL (that page shows it instead).
-    if let Some(url) = r.views.matrix_url.as_deref()
-        && !site.by_url.contains_key(url)
-    {
-        let matrix = r.render_matrix(url)?;
-        files.insert(matrix.path.clone(), matrix);
-    }
-    let json = r.ladder_json()?;
-    files.insert(json.path.clone(), json);
-    // A content page at `/404.html` is the site's own 404 page.
-    if !files.contains_key("404.html") {
-        let not_found = r.render_plain("404.html", "404.html")?;
-        files.insert(not_found.path.clone(), not_found);
-    }
-    let sitemap = sitemap(site);
-    files.insert(
-        "sitemap.xml".to_string(),
-        OutputFile::bytes("sitemap.xml", sitemap.into_bytes()),
+    let matrix_url = r
+        .views
+        .matrix_url
+        .as_deref()
+        .filter(|url| !site.by_url.contains_key(*url));
+    let mut made: HashSet<String> = site.pages.iter().map(|p| p.output_path.clone()).collect();
+    made.extend(
+        generated
+            .iter()
+            .map(|s| crate::model::permalink::output_path(&s.url)),
     );
-    Ok(files.into_values().collect())
+    made.extend(matrix_url.map(crate::model::permalink::output_path));
+    made.extend(["ladder.json".to_string(), "sitemap.xml".to_string()]);
+
+    // The theme's static files, then the site's (found by discovery), then content
+    // assets: a later one at the same path wins.
+    let mut copies: BTreeMap<String, Contents> = theme.static_files.clone();
+    for a in site.static_files.iter().chain(&site.assets) {
+        copies.insert(a.output_path.clone(), Contents::Copy(a.disk_path.clone()));
+    }
+    copies.retain(|path, _| !made.contains(path));
+    let not_found = !made.contains("404.html") && !copies.contains_key("404.html");
+    let count = copies.len() + made.len() + usize::from(not_found);
+
+    copies
+        .into_par_iter()
+        .try_for_each(|(path, contents)| sink(OutputFile { path, contents }))?;
+    site.pages
+        .par_iter()
+        .enumerate()
+        .try_for_each(|(i, p)| sink(r.render_page(i, p)?))?;
+    generated.par_iter().try_for_each(|s| {
+        sink(if s.url == "/" {
+            r.render_home()?
+        } else {
+            r.render_section(s)?
+        })
+    })?;
+    // The grade matrix, unless a content page has its URL (that page shows it instead).
+    if let Some(url) = matrix_url {
+        sink(r.render_matrix(url)?)?;
+    }
+    sink(r.ladder_json()?)?;
+    if not_found {
+        sink(r.render_plain("404.html", "404.html")?)?;
+    }
+    sink(OutputFile::bytes("sitemap.xml", sitemap(site).into_bytes()))?;
+    Ok(count)
 }
 
 /// `sitemap.xml` listing every page and folder index, sorted, with `base_url` prefixed
