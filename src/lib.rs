@@ -127,7 +127,7 @@ pub fn check(options: &Options) -> Result<Outcome> {
     let config = load_config(options)?;
     let found = discover::discover(&root.join("content"))?;
     let page_count = found.pages.len();
-    let parsed = parse::parse_all(&found.pages, "content", &config.base_path());
+    let parsed = parse::parse_all(&found.pages, "content");
     let mut diagnostics = parsed.diagnostics;
     let mut static_files =
         discover::static_files(&root.join("themes").join(&config.theme).join("static"))?;

@@ -105,7 +105,8 @@ pub struct Markdown {
     pub anchors: Vec<Anchor>,
     /// Every link and image, in document order.
     pub links: Vec<Link>,
-    /// The rendered body HTML (root-relative links carry the base path).
+    /// The rendered body HTML (root-relative links carry the base path); empty from
+    /// [`scan_body`].
     pub html: String,
     /// Table of contents for the theme.
     pub toc: Vec<TocEntry>,
@@ -134,12 +135,30 @@ fn options() -> Options {
         | Options::ENABLE_TASKLISTS
 }
 
-/// Parses the body of `file` starting at byte `body_start`; root-relative link targets in
-/// the HTML get `base_path` (`""` or `/sub/path`). Pushes `unsupported-syntax` findings.
+/// Parses the body of `file` starting at byte `body_start` and renders it to HTML;
+/// root-relative link targets in the HTML get `base_path` (`""` or `/sub/path`). Pushes
+/// `unsupported-syntax` findings.
 pub fn parse_body(
     file: &SourceFile,
     body_start: usize,
     base_path: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Markdown {
+    body(file, body_start, Some(base_path), diags)
+}
+
+/// [`parse_body`] without the HTML (`html` is empty): what checking needs. The HTML is
+/// made when the page is rendered ([`crate::parse::ParsedPage::html`]), so a site's
+/// pages are never all held as HTML at once.
+pub fn scan_body(file: &SourceFile, body_start: usize, diags: &mut Vec<Diagnostic>) -> Markdown {
+    body(file, body_start, None, diags)
+}
+
+/// Parses the body; renders HTML with `html`'s base path when it is given.
+fn body(
+    file: &SourceFile,
+    body_start: usize,
+    html: Option<&str>,
     diags: &mut Vec<Diagnostic>,
 ) -> Markdown {
     let body = &file.text[body_start..];
@@ -355,6 +374,16 @@ pub fn parse_body(
         })
         .collect();
 
+    let Some(base_path) = html else {
+        return Markdown {
+            headings,
+            anchors,
+            links,
+            html: String::new(),
+            toc,
+        };
+    };
+
     // Render.
     let mut out: Vec<Event<'_>> = Vec::with_capacity(events.len());
     let mut skip_until = None;
@@ -428,7 +457,7 @@ pub fn parse_body(
         }
         out.push(rebase_event(event, base_path));
     }
-    let mut html = String::with_capacity(work.len() * 3 / 2);
+    let mut html = String::with_capacity(work.len() + work.len() / 4);
     pulldown_cmark::html::push_html(&mut html, out.into_iter());
 
     Markdown {

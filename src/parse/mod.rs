@@ -26,8 +26,17 @@ pub struct ParsedPage {
     pub front_matter: FrontMatter,
     /// Byte offset in the file where the Markdown body starts.
     pub body_start: usize,
-    /// Headings, anchors, links and rendered HTML of the body.
+    /// Headings, anchors and links of the body (its HTML is made by
+    /// [`ParsedPage::html`] when the page is rendered).
     pub markdown: Markdown,
+}
+
+impl ParsedPage {
+    /// The body rendered to HTML, root-relative links prefixed with `base_path` (`""` or
+    /// `/handbook`). Parses the body again: pages are kept without their HTML.
+    pub fn html(&self, base_path: &str) -> String {
+        markdown::parse_body(&self.source, self.body_start, base_path, &mut Vec::new()).html
+    }
 }
 
 /// The outcome of parsing every page.
@@ -43,10 +52,10 @@ pub struct Parsed {
 /// Reads and parses `files` in parallel; `base_path` is applied to root-relative links in
 /// the rendered HTML. `content_prefix` is the site-root-relative path of `content/`
 /// (normally `content`), used for diagnostic paths.
-pub fn parse_all(files: &[FoundFile], content_prefix: &str, base_path: &str) -> Parsed {
+pub fn parse_all(files: &[FoundFile], content_prefix: &str) -> Parsed {
     let results: Vec<(Option<ParsedPage>, Vec<Diagnostic>)> = files
         .par_iter()
-        .map(|f| parse_file(f, content_prefix, base_path))
+        .map(|f| parse_file(f, content_prefix))
         .collect();
     let mut parsed = Parsed::default();
     for (page, diags) in results {
@@ -59,18 +68,14 @@ pub fn parse_all(files: &[FoundFile], content_prefix: &str, base_path: &str) -> 
 /// Reads and parses one discovered page: the page (`None` when it cannot be read or is
 /// not UTF-8: then an `encoding` diagnostic says why) and the findings of parsing it.
 /// Paths in diagnostics are `<content_prefix>/<rel_path>`.
-pub fn parse_file(
-    f: &FoundFile,
-    content_prefix: &str,
-    base_path: &str,
-) -> (Option<ParsedPage>, Vec<Diagnostic>) {
+pub fn parse_file(f: &FoundFile, content_prefix: &str) -> (Option<ParsedPage>, Vec<Diagnostic>) {
     let path = format!("{content_prefix}/{}", f.rel_path);
     match std::fs::read(&f.disk_path) {
         Ok(bytes) => match decode(&path, bytes) {
             Ok(text) => {
                 let file = SourceFile::new(path, f.rel_path.clone(), f.disk_path.clone(), text);
                 let mut diags = Vec::new();
-                let page = parse_page(file, base_path, &mut diags);
+                let page = parse_page(file, &mut diags);
                 (Some(page), diags)
             }
             Err(d) => (None, vec![*d]),
@@ -93,9 +98,9 @@ pub fn parse_file(
 }
 
 /// Parses one page that has been read.
-pub fn parse_page(file: SourceFile, base_path: &str, diags: &mut Vec<Diagnostic>) -> ParsedPage {
+pub fn parse_page(file: SourceFile, diags: &mut Vec<Diagnostic>) -> ParsedPage {
     let split = front_matter::split(&file, diags);
-    let markdown = markdown::parse_body(&file, split.body_start, base_path, diags);
+    let markdown = markdown::scan_body(&file, split.body_start, diags);
     if split.absent
         && !file.text.trim().is_empty()
         && !markdown.headings.iter().any(|h| h.level == 1)
@@ -169,7 +174,7 @@ mod tests {
         let parse = |text: &str| {
             let file = SourceFile::for_test("p.md", text);
             let mut diags = Vec::new();
-            parse_page(file, "", &mut diags);
+            parse_page(file, &mut diags);
             diags
         };
         assert!(parse("# Title\n\nText\n").is_empty());

@@ -151,11 +151,10 @@ impl LiveSite {
         let config = crate::load_config(options)?;
         let theme = Theme::load(root, &config.theme)?;
         let found = discover::discover(&root.join(CONTENT))?;
-        let base_path = config.base_path();
         let parses = found
             .pages
             .into_par_iter()
-            .map(|f| (f.rel_path.clone(), parse_entry(f, &base_path)))
+            .map(|f| (f.rel_path.clone(), parse_entry(f)))
             .collect::<Vec<_>>()
             .into_iter()
             .collect();
@@ -285,12 +284,11 @@ impl LiveSite {
                 }
             }
         }
-        let base_path = self.site.config.base_path();
         let reparsed: Vec<(String, ParseEntry)> = edited
             .par_iter()
             .filter_map(|rel| {
                 let found = self.parses.get(rel)?.found.clone();
-                Some((rel.clone(), parse_entry(found, &base_path)))
+                Some((rel.clone(), parse_entry(found)))
             })
             .collect();
         let parsed = reparsed.len();
@@ -320,7 +318,7 @@ impl LiveSite {
             let fresh_count = fresh.len();
             let fresh: Vec<(String, ParseEntry)> = fresh
                 .into_par_iter()
-                .map(|f| (f.rel_path.clone(), parse_entry(f, &base_path)))
+                .map(|f| (f.rel_path.clone(), parse_entry(f)))
                 .collect();
             self.parses = reuse
                 .into_iter()
@@ -569,8 +567,8 @@ fn model(
     Site::new(root, config, pages, assets, static_files, diagnostics)
 }
 
-fn parse_entry(found: FoundFile, base_path: &str) -> ParseEntry {
-    let (page, diagnostics) = parse::parse_file(&found, CONTENT, base_path);
+fn parse_entry(found: FoundFile) -> ParseEntry {
+    let (page, diagnostics) = parse::parse_file(&found, CONTENT);
     ParseEntry {
         found,
         page: page.map(Arc::new),
