@@ -558,9 +558,49 @@ fn atomic_saves_are_picked_up() {
     server.wait_get("/guide/", "the JetBrains save", |r| {
         r.status == 200 && r.body.contains("Saved the JetBrains way.")
     });
+    // emacs: an autosave file and a lock file while editing, then a plain save.
+    server.write("content/#guide.md#", &page("Guide", "Autosaved by emacs."));
+    server.write("content/.#guide.md", "user@host.1234");
+    server.write("content/guide.md", &page("Guide", "Saved by emacs."));
+    server.wait_get("/guide/", "the emacs save", |r| {
+        r.body.contains("Saved by emacs.")
+    });
     // Editor files never became pages.
     assert_eq!(server.get("/4913/").status, 404);
     assert_eq!(server.get("/guide.md.tmp").status, 404);
+    assert_eq!(server.get("/%23guide/").status, 404);
+}
+
+#[test]
+fn a_burst_of_files_and_a_moved_folder_are_picked_up() {
+    let server = Server::start(&[]);
+    // A `git checkout` of another branch: hundreds of files at once.
+    std::fs::create_dir_all(server.path("content/many")).unwrap();
+    for i in 0..300 {
+        server.write(
+            &format!("content/many/page-{i}.md"),
+            &page(&format!("Page {i}"), &format!("Burst page {i}.")),
+        );
+    }
+    server.wait_get("/many/page-299/", "the last page of the burst", |r| {
+        r.status == 200
+    });
+    for i in [0, 150, 299] {
+        let reply = server.get(&format!("/many/page-{i}/"));
+        assert!(
+            reply.body.contains(&format!("Burst page {i}.")),
+            "{reply:?}"
+        );
+    }
+    let index = server.get("/many/");
+    assert_eq!(index.status, 200);
+    assert!(index.body.contains("Page 299"), "{}", index.body);
+
+    // The folder moved: every page moves with it.
+    std::fs::rename(server.path("content/many"), server.path("content/moved")).unwrap();
+    server.wait_get("/moved/page-0/", "the moved folder", |r| r.status == 200);
+    assert_eq!(server.get("/many/page-0/").status, 404);
+    assert_eq!(server.get("/moved/page-299/").status, 200);
 }
 
 #[test]
