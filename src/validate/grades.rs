@@ -326,7 +326,8 @@ fn same_word(a: &str, b: &str) -> bool {
     if a == b || a.trim_end_matches('s') == b.trim_end_matches('s') {
         return true;
     }
-    let len = a.chars().count().min(b.chars().count());
+    let (la, lb) = (a.chars().count(), b.chars().count());
+    let len = la.min(lb);
     let allowed = if len >= 8 {
         2
     } else if len >= 4 {
@@ -334,7 +335,8 @@ fn same_word(a: &str, b: &str) -> bool {
     } else {
         0
     };
-    allowed > 0 && strsim::osa_distance(a, b) <= allowed
+    // The distance is at least the difference in length: most pairs stop here.
+    allowed > 0 && la.abs_diff(lb) <= allowed && strsim::osa_distance(a, b) <= allowed
 }
 
 /// Whether some word of `short` is the initials of a run of words in `long` (`csm` ↔
