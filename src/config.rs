@@ -11,6 +11,9 @@
 //!
 //! [rules]
 //! heading-skip = "off"                  # error | warning | info | off
+//!
+//! [security]
+//! sanitize_html = true                  # clean raw HTML in pages (ammonia); default false
 //! ```
 //! Unknown keys are an error (a typo should not silently do nothing). Relative paths
 //! are relative to the directory of the config file.
@@ -44,6 +47,19 @@ pub struct Config {
     pub grades: ScaleConfig,
     /// Job-family settings.
     pub families: FamiliesConfig,
+    /// Security settings.
+    pub security: SecurityConfig,
+}
+
+/// `[security]` in `ladder.toml`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SecurityConfig {
+    /// Clean each page's HTML with ammonia (a whitelist sanitizer): scripts, event
+    /// handlers, `<iframe>`, `<style>` and unsafe URL schemes go; ids, classes and the
+    /// usual formatting, tables, links and images stay. Off by default: handbooks rely on
+    /// raw HTML (`<a id>`, embedded videos) and their authors are trusted.
+    pub sanitize_html: bool,
 }
 
 /// `[families]` in `ladder.toml`.
@@ -83,6 +99,7 @@ impl Default for Config {
             rules: BTreeMap::new(),
             grades: ScaleConfig::default(),
             families: FamiliesConfig::default(),
+            security: SecurityConfig::default(),
         }
     }
 }

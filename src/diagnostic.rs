@@ -97,6 +97,9 @@ rules! {
     DuplicatePermalink = "duplicate-permalink", Error;
     /// A `permalink`/`canonical_path` that is not a safe URL path inside the site.
     UnsafePermalink = "unsafe-permalink", Error;
+    /// A `javascript:`, `vbscript:` or `data:` link or image source: code or content
+    /// smuggled into a URL, whatever the sanitizer setting.
+    UnsafeLink = "unsafe-link", Error;
     /// A page with front matter and no body text at all.
     EmptyPage = "empty-page", Warning;
     /// A level of a job family (or a single-level family) with no job grade.

@@ -193,6 +193,18 @@ impl Theme {
     }
 }
 
+/// ammonia's whitelist, plus what our own Markdown HTML needs: ids (anchors), classes
+/// (kramdown attribute lists, the TOC), `aria-label` (heading anchor links) and heading
+/// anchors' `href="#…"`. Scripts, event handlers, `<iframe>`, `<style>`, `<form>` and
+/// `javascript:`/`data:` URLs are removed.
+fn sanitizer() -> ammonia::Builder<'static> {
+    let mut b = ammonia::Builder::default();
+    b.add_generic_attributes(["id", "class", "aria-label"])
+        .add_tags(["nav"])
+        .link_rel(Some("noopener noreferrer"));
+    b
+}
+
 /// Tera's error and its causes, on one line.
 fn chain(e: &dyn std::error::Error) -> String {
     let mut parts = vec![e.to_string()];
@@ -312,6 +324,8 @@ struct Renderer<'a> {
     ctx: SiteContext<'a>,
     live_reload: &'a str,
     views: &'a FamilyViews,
+    /// The HTML sanitizer, when `[security] sanitize_html` is on.
+    sanitizer: Option<ammonia::Builder<'static>>,
 }
 
 impl<'a> Renderer<'a> {
@@ -334,6 +348,7 @@ impl<'a> Renderer<'a> {
             },
             live_reload,
             views,
+            sanitizer: site.config.security.sanitize_html.then(sanitizer),
         }
     }
 
@@ -370,6 +385,12 @@ impl<'a> Renderer<'a> {
             template: "ladder.json".to_string(),
             message: e.to_string(),
         })?;
+        // `<`, `>` and `&` only occur inside JSON strings: escaping them keeps the file
+        // valid JSON and harmless if a page ever embeds it in a `<script>`.
+        let json = json
+            .replace('<', "\\u003c")
+            .replace('>', "\\u003e")
+            .replace('&', "\\u0026");
         Ok(OutputFile::bytes(
             "ladder.json",
             format!("{json}\n").into_bytes(),
@@ -402,7 +423,13 @@ impl<'a> Renderer<'a> {
             title: &p.title,
             description: fm.description.as_deref(),
             url: self.url(&p.url),
-            content: p.parsed.html(&self.site.base_path),
+            content: {
+                let html = p.parsed.html(&self.site.base_path);
+                match &self.sanitizer {
+                    Some(s) => s.clean(&html).to_string(),
+                    None => html,
+                }
+            },
             toc: &p.parsed.markdown.toc,
             source_path: &p.parsed.source.path,
             layout: fm.layout.as_deref(),

@@ -196,6 +196,9 @@ pub fn check_page(
     let base_host = site.config.base_host();
     let file = &page.parsed.source;
     for link in &page.parsed.markdown.links {
+        if super::page::is_unsafe_link(&link.dest) {
+            continue; // `unsafe-link` reports it
+        }
         match classify(&link.dest, &page.url, &site.internal_hosts, base_host.as_deref(), &site.base_path) {
             LinkTarget::Other => {}
             LinkTarget::External => counts.external += 1,

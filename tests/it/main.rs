@@ -7,6 +7,7 @@ mod ci;
 mod cli;
 mod grades;
 mod harness;
+mod hostile;
 mod serve;
 mod validate;
 mod views;
