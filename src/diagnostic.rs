@@ -93,6 +93,11 @@ rules! {
     HeadingSkip = "heading-skip", Warning;
     /// Two elements with the same id, or a link to a heading text that repeats.
     DuplicateAnchor = "duplicate-anchor", Warning;
+    /// Two pages whose URLs differ only in letter case: one replaces the other on
+    /// case-insensitive file systems (macOS, Windows) and servers.
+    CaseConflict = "case-conflict", Warning;
+    /// A file under `content/` that is not published: a symbolic link (never followed).
+    SkippedFile = "skipped-file", Warning;
     /// Two source files that would be served at the same URL path.
     DuplicatePermalink = "duplicate-permalink", Error;
     /// A `permalink`/`canonical_path` that is not a safe URL path inside the site.

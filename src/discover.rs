@@ -9,6 +9,7 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::diagnostic::{Diagnostic, Rule};
 use crate::error::{Error, Result};
 
 /// Files of a `static/` folder, copied to the output root as they are: `(relative path,
@@ -17,15 +18,17 @@ use crate::error::{Error, Result};
 ///
 /// Errors: [`Error::Io`] naming the path when a directory cannot be listed.
 pub fn static_files(dir: &Path) -> Result<Vec<FoundFile>> {
-    walk_files(dir)
+    Ok(walk_files(dir)?.0)
 }
 
-/// Every file below `dir` (symbolic links not followed; hidden and editor temp files and
-/// folders skipped), sorted by relative path; empty when `dir` does not exist.
-fn walk_files(dir: &Path) -> Result<Vec<FoundFile>> {
+/// Every file below `dir` (hidden and editor temp files and folders skipped), sorted by
+/// relative path, and the symbolic links found (never followed); empty when `dir` does
+/// not exist.
+fn walk_files(dir: &Path) -> Result<(Vec<FoundFile>, Vec<FoundFile>)> {
     let mut out = Vec::new();
+    let mut links = Vec::new();
     if !dir.is_dir() {
-        return Ok(out);
+        return Ok((out, links));
     }
     let walker = walkdir::WalkDir::new(dir)
         .follow_links(false)
@@ -40,7 +43,8 @@ fn walk_files(dir: &Path) -> Result<Vec<FoundFile>> {
                 .unwrap_or_else(|| std::io::Error::other("file system loop"));
             Error::io("cannot list", path, io)
         })?;
-        if !entry.file_type().is_file() {
+        let kind = entry.file_type();
+        if !kind.is_file() && !kind.is_symlink() {
             continue;
         }
         if let Ok(rel) = entry.path().strip_prefix(dir) {
@@ -49,14 +53,20 @@ fn walk_files(dir: &Path) -> Result<Vec<FoundFile>> {
                 .map(|c| c.as_os_str().to_string_lossy())
                 .collect::<Vec<_>>()
                 .join("/");
-            out.push(FoundFile {
+            let found = FoundFile {
                 rel_path,
                 disk_path: entry.path().to_path_buf(),
-            });
+            };
+            if kind.is_symlink() {
+                links.push(found);
+            } else {
+                out.push(found);
+            }
         }
     }
     out.sort_by(|a, b| a.rel_path.cmp(&b.rel_path));
-    Ok(out)
+    links.sort_by(|a, b| a.rel_path.cmp(&b.rel_path));
+    Ok((out, links))
 }
 
 /// Page extensions, longest first so `.html.md.erb` wins over `.md.erb`.
@@ -69,6 +79,29 @@ pub struct Discovered {
     pub pages: Vec<FoundFile>,
     /// Other files, sorted by relative path.
     pub assets: Vec<FoundFile>,
+    /// Symbolic links, sorted by relative path: never followed (they could lead outside
+    /// the site, or in a loop), so not published.
+    pub links: Vec<FoundFile>,
+}
+
+impl Discovered {
+    /// A `skipped-file` diagnostic for each symbolic link (paths `<content_prefix>/…`).
+    pub fn diagnostics(&self, content_prefix: &str) -> Vec<Diagnostic> {
+        self.links
+            .iter()
+            .map(|l| {
+                Diagnostic::in_file(
+                    Rule::SkippedFile,
+                    &format!("{content_prefix}/{}", l.rel_path),
+                    1,
+                    1,
+                    "this is a symbolic link: ladder does not follow links (they can lead outside the site, or in a loop), so it is not published",
+                    "replace the link with the file or folder itself",
+                )
+                .with_key("symlink")
+            })
+            .collect()
+    }
 }
 
 /// One file under `content/`.
@@ -86,7 +119,9 @@ pub struct FoundFile {
 /// Symbolic links are not followed.
 pub fn discover(content_dir: &Path) -> Result<Discovered> {
     let mut found = Discovered::default();
-    for file in walk_files(content_dir)? {
+    let (files, links) = walk_files(content_dir)?;
+    found.links = links;
+    for file in files {
         let name = file.rel_path.rsplit('/').next().unwrap_or(&file.rel_path);
         if page_stem(name).is_some() {
             found.pages.push(file);

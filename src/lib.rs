@@ -128,7 +128,8 @@ pub fn check(options: &Options) -> Result<Outcome> {
     let found = discover::discover(&root.join("content"))?;
     let page_count = found.pages.len();
     let parsed = parse::parse_all(&found.pages, "content");
-    let mut diagnostics = parsed.diagnostics;
+    let mut diagnostics = found.diagnostics("content");
+    diagnostics.extend(parsed.diagnostics);
     let mut static_files =
         discover::static_files(&root.join("themes").join(&config.theme).join("static"))?;
     static_files.extend(discover::static_files(&root.join("static"))?);

@@ -269,6 +269,34 @@ impl Site {
             });
         }
 
+        // URLs that differ only in case are one file on case-insensitive file systems.
+        let mut by_lowercase: HashMap<String, usize> = HashMap::with_capacity(pages.len());
+        for (i, p) in pages.iter().enumerate() {
+            let lower = p.url.to_lowercase();
+            match by_lowercase.get(&lower) {
+                Some(&first) => {
+                    let other = &pages[first];
+                    diags.push(
+                        Diagnostic::at(
+                            Rule::CaseConflict,
+                            &p.parsed.source,
+                            0..0,
+                            format!(
+                                "`{}` (this page) and `{}` (`{}`) differ only in letter case: on case-insensitive file systems (macOS, Windows) and servers one replaces the other",
+                                p.url, other.url, other.parsed.source.path
+                            ),
+                            "rename one of the files (or give it a `permalink`) so the URLs differ in more than case",
+                        )
+                        .with_key(lower)
+                        .with_related(other.parsed.source.path.clone()),
+                    );
+                }
+                None => {
+                    by_lowercase.insert(lower, i);
+                }
+            }
+        }
+
         // `static/` files land at the output root, where links may point.
         let static_files: Vec<Asset> = static_files.into_iter().map(Asset::from).collect();
         let mut files: HashSet<String> = assets

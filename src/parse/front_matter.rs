@@ -459,6 +459,18 @@ fn syntax_error(
     if matter.contains('\t') && info.contains("tab") {
         help = "YAML does not allow tabs for indentation: indent with spaces".to_string();
     }
+    // yaml-rust2 names the key as Rust sees it: `String("title"): duplicated key in mapping`.
+    let info = match info.strip_suffix(": duplicated key in mapping") {
+        Some(key) => {
+            let key = key
+                .strip_prefix("String(\"")
+                .and_then(|k| k.strip_suffix("\")"))
+                .unwrap_or(key);
+            help = format!("each key may appear once: keep one of the `{key}` lines");
+            format!("the key `{key}` appears twice")
+        }
+        None => info,
+    };
     let line_len = file.line_text(line).chars().count();
     Diagnostic::in_file(
         Rule::FrontMatter,

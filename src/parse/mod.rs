@@ -75,6 +75,19 @@ pub fn parse_file(f: &FoundFile, content_prefix: &str) -> (Option<ParsedPage>, V
             Ok(text) => {
                 let file = SourceFile::new(path, f.rel_path.clone(), f.disk_path.clone(), text);
                 let mut diags = Vec::new();
+                if let Some(at) = file.text.find('\0') {
+                    diags.push(
+                        Diagnostic::at(
+                            Rule::Encoding,
+                            &file,
+                            at..at + 1,
+                            "the file contains a NUL byte (U+0000), which text files do not; browsers show it as �",
+                            "remove it: the file may be damaged, or binary data saved with a .md name",
+                        )
+                        .with_severity(crate::diagnostic::Severity::Warning)
+                        .with_key("nul"),
+                    );
+                }
                 let page = parse_page(file, &mut diags);
                 (Some(page), diags)
             }

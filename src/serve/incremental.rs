@@ -120,6 +120,8 @@ pub(crate) struct LiveSite {
     site: Site,
     /// Page index by path relative to `content/`.
     index_of: HashMap<String, usize>,
+    /// Findings of discovery (symbolic links).
+    discovery_diagnostics: Vec<Diagnostic>,
     /// Findings of [`Site::new`] (permalinks).
     model_diagnostics: Vec<Diagnostic>,
     /// Page and link findings, by page index.
@@ -151,6 +153,7 @@ impl LiveSite {
         let config = crate::load_config(options)?;
         let theme = Theme::load(root, &config.theme)?;
         let found = discover::discover(&root.join(CONTENT))?;
+        let discovery_diagnostics = found.diagnostics(CONTENT);
         let parses = found
             .pages
             .into_par_iter()
@@ -177,6 +180,7 @@ impl LiveSite {
             views: FamilyViews::new(&site),
             site,
             index_of: HashMap::new(),
+            discovery_diagnostics,
             model_diagnostics,
             findings: Vec::new(),
             linked_from: Vec::new(),
@@ -310,6 +314,7 @@ impl LiveSite {
 
         if structural {
             let found = discover::discover(&self.options.root.join(CONTENT))?;
+            self.discovery_diagnostics = found.diagnostics(CONTENT);
             let mut kept = std::mem::take(&mut self.parses);
             let (reuse, fresh): (Vec<FoundFile>, Vec<FoundFile>) = found
                 .pages
@@ -523,6 +528,7 @@ impl LiveSite {
             .parses
             .values()
             .flat_map(|e| e.diagnostics.iter().cloned())
+            .chain(self.discovery_diagnostics.iter().cloned())
             .chain(self.model_diagnostics.iter().cloned())
             .chain(self.family_findings.values().flatten().cloned())
             .chain(self.conflicts.diagnostics().cloned())

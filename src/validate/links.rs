@@ -15,6 +15,8 @@ use std::collections::HashSet;
 
 use percent_encoding::percent_decode_str;
 
+use unicode_normalization::UnicodeNormalization;
+
 use crate::diagnostic::{Diagnostic, Rule};
 use crate::model::{Page, Site, Target};
 use crate::parse::{Anchor, Link};
@@ -280,7 +282,15 @@ fn check_fragment(from: &Page, target: &Page, fragment: &str, link: &Link) -> Op
             target.url
         )
     };
+    let nfc: String = fragment.nfc().collect();
+    let same_when_composed = anchors
+        .iter()
+        .find(|a| a.id != fragment && a.id.nfc().eq(nfc.chars()));
     let help = match suggest_anchor(anchors, fragment) {
+        _ if same_when_composed.is_some() => format!(
+            "the fragment and the id `#{}` are the same text in different Unicode forms (one with composed accents, NFC; one with combining accents, NFD): browsers compare them byte for byte, so retype the fragment",
+            same_when_composed.map_or("", |a| a.id.as_str())
+        ),
         Some(best) if best.eq_ignore_ascii_case(fragment) => format!("ids are case-sensitive: did you mean `#{best}`?"),
         Some(best) => format!("did you mean `#{best}`?"),
         None => "link to one of the page's heading ids, or add `<a id=\"…\"></a>` where the link should land".to_string(),
