@@ -17,6 +17,8 @@
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+// Content never panics the library: no unwrap/expect outside tests.
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod config;
 pub mod diagnostic;

@@ -82,6 +82,9 @@ const BUILTIN_STATIC: &[(&str, &[u8])] = &[(
 /// Loaded templates plus the static files that go with them.
 pub struct Theme {
     tera: Tera,
+    /// Each template's origin (the override's path, or `built-in theme NAME`) and text,
+    /// by template name: render errors are reported at a file and line.
+    sources: BTreeMap<String, (String, String)>,
     /// The built-in theme's static files by output path (a site's `static/` and
     /// `themes/<theme>/static/` files are in [`Site::static_files`]).
     static_files: BTreeMap<String, Contents>,
@@ -176,7 +179,15 @@ impl Theme {
             .iter()
             .map(|(p, b)| (p.to_string(), Contents::Bytes(b.to_vec())))
             .collect();
-        Ok(Theme { tera, static_files })
+        let sources = sources
+            .into_iter()
+            .map(|(name, (text, origin))| (name, (origin, text)))
+            .collect();
+        Ok(Theme {
+            tera,
+            static_files,
+            sources,
+        })
     }
 
     fn render<T: Serialize>(&self, template: &str, ctx: &T) -> Result<String> {
@@ -184,12 +195,35 @@ impl Theme {
             template: template.to_string(),
             message: chain(&e),
         })?;
-        self.tera
-            .render(template, &context)
-            .map_err(|e| Error::Template {
-                template: template.to_string(),
-                message: chain(&e),
-            })
+        self.tera.render(template, &context).map_err(|e| {
+            let message = chain(&e);
+            Error::Template {
+                template: self.locate(template, &message),
+                message,
+            }
+        })
+    }
+
+    /// Where a render error of `template` happened, as `ORIGIN[:LINE]`: the first
+    /// template (the one rendered, then the others) whose text has the expression the
+    /// message quotes (`Variable \`page.x\` not found`), else the rendered template.
+    fn locate(&self, template: &str, message: &str) -> String {
+        let quoted = message.split('`').nth(1).filter(|q| !q.is_empty());
+        let order = self
+            .sources
+            .get_key_value(template)
+            .into_iter()
+            .chain(self.sources.iter().filter(|(n, _)| n.as_str() != template));
+        if let Some(expr) = quoted {
+            for (_, (origin, text)) in order {
+                if let Some(line) = text.lines().position(|l| l.contains(expr)) {
+                    return format!("{origin}:{}", line + 1);
+                }
+            }
+        }
+        self.sources
+            .get(template)
+            .map_or_else(|| template.to_string(), |(origin, _)| origin.clone())
     }
 }
 

@@ -6,6 +6,7 @@ mod browser;
 mod build;
 mod ci;
 mod cli;
+mod faults;
 mod grades;
 mod harness;
 mod hostile;
