@@ -282,34 +282,44 @@ fn resolve(config: &ScaleConfig) -> Result<Scale, String> {
 /// spelled out: `Sr.` → `senior`, `Mgr` → `manager`, `Vice President` → `vp`,
 /// `Executive VP` → `evp`.
 pub fn words(title: &str) -> Vec<String> {
-    let raw: Vec<String> = title
+    // Called for every title and heading many times over: split without allocating,
+    // and lowercase ASCII words (nearly all) the cheap way.
+    let raw: Vec<&str> = title
         .split(|c: char| !c.is_alphanumeric() && c != '&')
         .filter(|w| !w.is_empty())
-        .map(|w| w.to_lowercase())
         .collect();
+    let lower = |w: &str| {
+        if w.is_ascii() {
+            w.to_ascii_lowercase()
+        } else {
+            w.to_lowercase()
+        }
+    };
+    let is = |w: &str, x: &str| w.eq_ignore_ascii_case(x);
     let mut out: Vec<String> = Vec::with_capacity(raw.len());
     let mut i = 0;
     while i < raw.len() {
-        let w = raw[i].as_str();
-        let next = raw.get(i + 1).map(String::as_str);
-        match (w, next) {
-            ("vice", Some("president")) => {
-                if out.last().is_some_and(|l| l == "executive") {
-                    out.pop();
-                    out.push("evp".into());
-                } else {
-                    out.push("vp".into());
-                }
-                i += 2;
-                continue;
-            }
-            ("sr", _) => out.push("senior".into()),
-            ("mgr", _) => out.push("manager".into()),
-            ("vp", _) if out.last().is_some_and(|l| l == "executive") => {
+        let w = raw[i];
+        let next = raw.get(i + 1).copied();
+        if is(w, "vice") && next.is_some_and(|n| is(n, "president")) {
+            if out.last().is_some_and(|l| l == "executive") {
                 out.pop();
                 out.push("evp".into());
+            } else {
+                out.push("vp".into());
             }
-            _ => out.push(raw[i].clone()),
+            i += 2;
+            continue;
+        }
+        if is(w, "sr") {
+            out.push("senior".into());
+        } else if is(w, "mgr") {
+            out.push("manager".into());
+        } else if is(w, "vp") && out.last().is_some_and(|l| l == "executive") {
+            out.pop();
+            out.push("evp".into());
+        } else {
+            out.push(lower(w));
         }
         i += 1;
     }

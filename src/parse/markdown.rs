@@ -158,21 +158,28 @@ pub fn parse_body(
     base_path: &str,
     diags: &mut Vec<Diagnostic>,
 ) -> Markdown {
-    body(file, body_start, Some(base_path), diags)
+    body(file, body_start, Some(base_path), true, diags)
+}
+
+/// Only the HTML of [`parse_body`] (links are not collected).
+pub(crate) fn render_body(file: &SourceFile, body_start: usize, base_path: &str) -> String {
+    body(file, body_start, Some(base_path), false, &mut Vec::new()).html
 }
 
 /// [`parse_body`] without the HTML (`html` is empty): what checking needs. The HTML is
 /// made when the page is rendered ([`crate::parse::ParsedPage::html`]), so a site's
 /// pages are never all held as HTML at once.
 pub fn scan_body(file: &SourceFile, body_start: usize, diags: &mut Vec<Diagnostic>) -> Markdown {
-    body(file, body_start, None, diags)
+    body(file, body_start, None, true, diags)
 }
 
-/// Parses the body; renders HTML with `html`'s base path when it is given.
+/// Parses the body; renders HTML with `html`'s base path when it is given; collects
+/// links and footnote anchors when `links` is set.
 fn body(
     file: &SourceFile,
     body_start: usize,
     html: Option<&str>,
+    links_wanted: bool,
     diags: &mut Vec<Diagnostic>,
 ) -> Markdown {
     let body = &file.text[body_start..];
@@ -349,7 +356,7 @@ fn body(
     }
 
     // Links, images, footnote anchors.
-    for (event, range) in &events {
+    for (event, range) in events.iter().filter(|_| links_wanted) {
         match event {
             Event::Start(Tag::Link {
                 link_type,
@@ -779,9 +786,17 @@ fn dest_span(work: &str, body_start: usize, range: Range<usize>, dest: &str) -> 
     // `[text](dest "title")`: the destination follows `](` (or `](<`); the link text and
     // the title may repeat it, so search there first.
     let found = text
-        .find(&format!("]({dest}"))
-        .map(|i| i + 2)
-        .or_else(|| text.find(&format!("](<{dest}")).map(|i| i + 3))
+        .match_indices("](")
+        .find_map(|(i, _)| {
+            let after = &text[i + 2..];
+            if after.starts_with(dest) {
+                Some(i + 2)
+            } else if after.strip_prefix('<').is_some_and(|a| a.starts_with(dest)) {
+                Some(i + 3)
+            } else {
+                None
+            }
+        })
         .or_else(|| text.find(dest));
     match found {
         Some(i) => body_start + range.start + i..body_start + range.start + i + dest.len(),

@@ -35,7 +35,7 @@ impl ParsedPage {
     /// The body rendered to HTML, root-relative links prefixed with `base_path` (`""` or
     /// `/handbook`). Parses the body again: pages are kept without their HTML.
     pub fn html(&self, base_path: &str) -> String {
-        markdown::parse_body(&self.source, self.body_start, base_path, &mut Vec::new()).html
+        markdown::render_body(&self.source, self.body_start, base_path)
     }
 }
 

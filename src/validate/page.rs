@@ -69,16 +69,28 @@ fn char_reference(s: &str) -> Option<(char, usize)> {
 /// Whether a browser would read `dest` as a `javascript:`, `vbscript:` or `data:` URL
 /// (reported by `unsafe-link`, so the link checks leave it alone).
 pub fn is_unsafe_link(dest: &str) -> bool {
+    unsafe_scheme(dest).is_some()
+}
+
+/// The unsafe scheme a browser would read in `dest`, if any. Most links have no scheme
+/// to read (no `:` and no character reference that could make one) or an ordinary
+/// `http(s)` one: those are settled without decoding.
+fn unsafe_scheme(dest: &str) -> Option<&'static str> {
+    if !dest.contains([':', '&']) || dest.starts_with("https://") || dest.starts_with("http://") {
+        return None;
+    }
     let scheme = browser_scheme(dest);
-    UNSAFE_SCHEMES.iter().any(|s| scheme.starts_with(s))
+    UNSAFE_SCHEMES
+        .iter()
+        .find(|s| scheme.starts_with(**s))
+        .copied()
 }
 
 /// `unsafe-link`: a link or image whose URL runs script or embeds content.
 fn unsafe_links(page: &Page, diags: &mut Vec<Diagnostic>) {
     let file = &page.parsed.source;
     for link in &page.parsed.markdown.links {
-        let scheme = browser_scheme(&link.dest);
-        let Some(bad) = UNSAFE_SCHEMES.iter().find(|s| scheme.starts_with(**s)) else {
+        let Some(bad) = unsafe_scheme(&link.dest) else {
             continue;
         };
         let shown: String = link.dest.chars().take(60).collect();
@@ -93,7 +105,7 @@ fn unsafe_links(page: &Page, diags: &mut Vec<Diagnostic>) {
                 file,
                 link.span.clone(),
                 format!("link to `{shown}{ellipsis}` uses the `{bad}` scheme, which runs or embeds content instead of linking to it"),
-                if *bad == "data:" {
+                if bad == "data:" {
                     "put the file in the site (next to the page or in `static/`) and link to it by path"
                 } else {
                     "link to a page or an https:// address; scripts do not belong in handbook content"
