@@ -165,6 +165,15 @@ impl Config {
             }
         }
         Scales::from_config(&config.grades).map_err(|e| format!("[grades]: {e}"))?;
+        // The theme is a folder name under `themes/`: nothing it says may lead elsewhere.
+        let theme = &config.theme;
+        let plain =
+            !theme.is_empty() && !theme.starts_with('.') && !theme.contains(['/', '\\', ':', '\0']);
+        if !plain {
+            return Err(format!(
+                "theme `{theme}` is not a folder name: use the name of a folder in `themes/`, such as \"default\""
+            ));
+        }
         Ok(config)
     }
 
@@ -249,6 +258,25 @@ mod tests {
             c.severity(Rule::HeadingSkip, Severity::Warning),
             Some(Severity::Warning)
         );
+    }
+
+    #[test]
+    fn a_theme_is_a_folder_name_never_a_path() {
+        assert_eq!(Config::parse("theme = \"acme-2\"").unwrap().theme, "acme-2");
+        for bad in [
+            "../../etc",
+            "/etc",
+            "a/b",
+            "..",
+            ".hidden",
+            "",
+            "c:\\x",
+            "a\\b",
+        ] {
+            let text = format!("theme = {}", toml::Value::String(bad.to_string()));
+            let err = Config::parse(&text).unwrap_err();
+            assert!(err.contains("is not a folder name"), "{bad}: {err}");
+        }
     }
 
     #[test]
