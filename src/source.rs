@@ -6,6 +6,7 @@
 
 use std::ops::Range;
 use std::path::PathBuf;
+use std::sync::OnceLock;
 
 /// One file read from `content/`.
 #[derive(Debug, Clone)]
@@ -18,31 +19,35 @@ pub struct SourceFile {
     pub disk_path: PathBuf,
     /// The full text of the file, exactly as read (a leading byte-order mark removed).
     pub text: String,
-    /// Line starts of `text`, for [`LineIndex::position`].
-    pub lines: LineIndex,
+    /// Line starts of `text`, computed the first time a position is asked for (most
+    /// pages never have a finding).
+    lines: OnceLock<LineIndex>,
 }
 
 impl SourceFile {
-    /// Builds a source file from its text; computes the line index once.
+    /// Builds a source file from its text (the line index is made when first needed).
     pub fn new(path: String, rel_path: String, disk_path: PathBuf, text: String) -> Self {
-        let lines = LineIndex::new(&text);
         SourceFile {
             path,
             rel_path,
             disk_path,
             text,
-            lines,
+            lines: OnceLock::new(),
         }
+    }
+
+    fn lines(&self) -> &LineIndex {
+        self.lines.get_or_init(|| LineIndex::new(&self.text))
     }
 
     /// The 1-based line and column of byte `offset` (clamped to the text).
     pub fn position(&self, offset: usize) -> Position {
-        self.lines.position(&self.text, offset)
+        self.lines().position(&self.text, offset)
     }
 
     /// The text of the 1-based line `line`, without its line break (empty if out of range).
     pub fn line_text(&self, line: usize) -> &str {
-        self.lines.line_text(&self.text, line)
+        self.lines().line_text(&self.text, line)
     }
 }
 
