@@ -428,6 +428,7 @@ def report(res, meta):
     out.append("- machine: " + meta["machine"])
     out.append("- ladder: " + meta["ladder"])
     out.append("- hugo: " + meta["hugo"])
+    out.append("- outputs written to: " + meta.get("output_root", "?"))
     out.append("- median of %d run%s (+%d warm-up discarded) per row; wall and CPU (user + sys) in seconds and peak "
                "RSS from %s; warm page cache; outputs written to a fresh directory each run"
                % (meta["runs"], "" if meta["runs"] == 1 else "s", meta["warmup"], TIME))
@@ -474,6 +475,8 @@ def parse_args(argv):
     ap.add_argument("--work", default=str(REPO / "bench" / ".work"), help="cache and scratch directory (default bench/.work)")
     ap.add_argument("--shared", default=str(REPO.parent / "shared"), help="the shared directory (default ../shared)")
     ap.add_argument("--out", help="also write the report to this file")
+    ap.add_argument("--output-root", help="where builds and copies write (default WORK/out); e.g. /dev/shm/ladder-bench "
+                    "to take the file system out of the comparison (both tools write there)")
     ap.add_argument("--no-serve", action="store_true", help="skip the ladder serve edit latency")
     ap.add_argument("--hugo-serve", action="store_true", help="also measure hugo server's edit latency")
     ap.add_argument("--serve-size", type=int, default=10000, help="corpus size for the serve latency (default 10000)")
@@ -520,7 +523,9 @@ def main(argv):
         "serve_size": args.serve_size,
     }
     res = {"build": {}, "hugo": {}, "check": {}, "cp": {}, "real": None, "serve": None, "hugo_serve": None}
-    out = work / "out"
+    out = Path(args.output_root).resolve() if args.output_root else work / "out"
+    out.mkdir(parents=True, exist_ok=True)
+    meta["output_root"] = str(out)
     for n in args.sizes:
         c = corpora[n]
         log("measuring %d pages (%d runs + %d warm-up) ..." % (n, args.runs, args.warmup))
