@@ -91,6 +91,9 @@ pub struct Outcome {
     pub elapsed: Duration,
     /// Files written by [`build`] (0 for [`check`]).
     pub files_written: usize,
+    /// Wall time of each stage, in order (`discover`, `parse`, `model`, `validate`, and for
+    /// [`build`] `render+write`, `commit`): for `-v`, never in machine-readable reports.
+    pub timings: Vec<(&'static str, Duration)>,
 }
 
 /// Loads the configuration for `options`: `--config`, else `<root>/ladder.toml`, else
@@ -126,12 +129,20 @@ pub fn check(options: &Options) -> Result<Outcome> {
             root.display()
         )));
     }
+    let mut timings = Vec::new();
+    let mut lap = Instant::now();
+    let mut stage = |name: &'static str, timings: &mut Vec<(&'static str, Duration)>| {
+        timings.push((name, lap.elapsed()));
+        lap = Instant::now();
+    };
     let config = load_config(options)?;
     let found = discover::discover(&root.join("content"))?;
+    stage("discover", &mut timings);
     let page_count = found.pages.len();
     let parsed = parse::parse_all(&found.pages, "content");
     let mut diagnostics = found.diagnostics("content");
     diagnostics.extend(parsed.diagnostics);
+    stage("parse", &mut timings);
     let mut static_files =
         discover::static_files(&root.join("themes").join(&config.theme).join("static"))?;
     static_files.extend(discover::static_files(&root.join("static"))?);
@@ -143,6 +154,7 @@ pub fn check(options: &Options) -> Result<Outcome> {
         static_files,
         &mut diagnostics,
     )?;
+    stage("model", &mut timings);
     let validation = validate::validate(&site);
     diagnostics.extend(validation.diagnostics);
     let mut external_checked = 0;
@@ -155,6 +167,7 @@ pub fn check(options: &Options) -> Result<Outcome> {
         diagnostics.extend(found);
         external_checked = checked;
     }
+    stage("validate", &mut timings);
     let diagnostics = apply_rule_levels(&site.config, diagnostics);
     let counts = diagnostic::Counts::of(&diagnostics);
     Ok(Outcome {
@@ -171,6 +184,7 @@ pub fn check(options: &Options) -> Result<Outcome> {
         diagnostics,
         elapsed: start.elapsed(),
         files_written: 0,
+        timings,
     })
 }
 
@@ -186,10 +200,14 @@ pub fn build(options: &Options) -> Result<Outcome> {
     let theme = render::Theme::load(&options.root, &outcome.site.config.theme)?;
     let output = output_dir(options);
     // Rendered pages go straight to disk, in parallel: only a few are in memory at once.
+    let lap = Instant::now();
     let staging = write::Staging::begin(&output)?;
     let written =
         render::render_site_into(&outcome.site, &theme, "", &|file| staging.write(&file))?;
+    outcome.timings.push(("render+write", lap.elapsed()));
+    let lap = Instant::now();
     staging.commit()?;
+    outcome.timings.push(("commit", lap.elapsed()));
     outcome.files_written = written;
     outcome.elapsed = start.elapsed();
     Ok(outcome)

@@ -97,6 +97,15 @@ fn report_and_judge(verb: &str, args: &cli::CommonArgs, outcome: &Outcome) -> la
         Some(file) => Some(scope::baseline(file)?),
         None => None,
     };
+    if args.verbose {
+        // Durations go to stderr: never into a report, and stdout stays comparable.
+        let stages: Vec<String> = outcome
+            .timings
+            .iter()
+            .map(|(stage, d)| format!("{stage} {:.0} ms", d.as_secs_f64() * 1000.0))
+            .collect();
+        eprintln!("stages: {}", stages.join(", "));
+    }
     let sources = report::sources(outcome);
     let repo_prefix = scope::repo_prefix(&outcome.site.root);
     let all = ReportInput {

@@ -15,6 +15,8 @@
 //! | `section-missing` | a required section absent from a job family |
 
 use std::collections::HashMap;
+
+use rayon::prelude::*;
 use std::ops::Range;
 
 use crate::diagnostic::{Diagnostic, Rule};
@@ -482,6 +484,9 @@ pub fn check_conflicts(site: &Site, diags: &mut Vec<Diagnostic>) {
     diags.extend(ConflictIndex::new(site).diagnostics().cloned());
 }
 
+/// A family's graded levels, each with its key (see [`graded_titles`]).
+type Graded = Vec<(Vec<String>, GradedTitle)>;
+
 /// A level with a grade, filed under its title's significant words for `grade-conflict`.
 #[derive(Debug, Clone, PartialEq)]
 struct GradedTitle {
@@ -490,6 +495,35 @@ struct GradedTitle {
     /// Index into the family's levels.
     level: usize,
     grade: Grade,
+}
+
+/// The graded levels of `family` whose titles say more than a rank, each with its key
+/// (the title's significant words, in order: "Manager, Technical Marketing", a people
+/// manager, is not "Technical Marketing Manager", an IC).
+fn graded_titles(site: &Site, family: &JobFamily) -> Graded {
+    let scale = site
+        .scales
+        .for_path(&site.pages[family.page].parsed.source.rel_path);
+    family
+        .levels
+        .iter()
+        .enumerate()
+        .filter_map(|(i, level)| {
+            let grade = level.grade?;
+            let key = significant_words(&level.title);
+            let only_ranks = key
+                .iter()
+                .all(|w| scale.ranks.iter().any(|r| r.words.contains(w)));
+            (!only_ranks).then_some((
+                key,
+                GradedTitle {
+                    page: family.page,
+                    level: i,
+                    grade,
+                },
+            ))
+        })
+        .collect()
 }
 
 /// `grade-conflict` findings, kept up to date family by family (`ladder serve` updates
@@ -508,8 +542,14 @@ impl ConflictIndex {
     /// Files every family of `site` and finds the conflicts.
     pub fn new(site: &Site) -> ConflictIndex {
         let mut index = ConflictIndex::default();
-        for family in &site.families {
-            index.file(site, family);
+        // Reading the titles' words is the costly part, and independent per family.
+        let graded: Vec<(usize, Graded)> = site
+            .families
+            .par_iter()
+            .map(|f| (f.page, graded_titles(site, f)))
+            .collect();
+        for (page, titles) in graded {
+            index.file_graded(page, titles);
         }
         let keys: Vec<Vec<String>> = index.by_key.keys().cloned().collect();
         for key in keys {
@@ -544,34 +584,26 @@ impl ConflictIndex {
 
     /// Files the graded levels of `family` in page order; returns their keys.
     fn file(&mut self, site: &Site, family: &JobFamily) -> Vec<Vec<String>> {
-        let scale = site
-            .scales
-            .for_path(&site.pages[family.page].parsed.source.rel_path);
-        let mut keys = Vec::new();
-        for (i, level) in family.levels.iter().enumerate() {
-            let Some(grade) = level.grade else { continue };
-            // Word order matters: "Manager, Technical Marketing" (a people manager) is
-            // not "Technical Marketing Manager" (an IC).
-            let key = significant_words(&level.title);
-            if key
-                .iter()
-                .all(|w| scale.ranks.iter().any(|r| r.words.contains(w)))
-            {
-                continue;
-            }
+        self.file_graded(family.page, graded_titles(site, family))
+    }
+
+    /// Files `graded` (from [`graded_titles`]) for the family on page `page`; returns
+    /// their keys, sorted, without repeats.
+    fn file_graded(
+        &mut self,
+        page: usize,
+        graded: Vec<(Vec<String>, GradedTitle)>,
+    ) -> Vec<Vec<String>> {
+        let mut keys = Vec::with_capacity(graded.len());
+        for (key, title) in graded {
             let list = self.by_key.entry(key.clone()).or_default();
-            let title = GradedTitle {
-                page: family.page,
-                level: i,
-                grade,
-            };
             let at = list.partition_point(|t| (t.page, t.level) < (title.page, title.level));
             list.insert(at, title);
             keys.push(key);
         }
         keys.sort();
         keys.dedup();
-        self.keys_of.insert(family.page, keys.clone());
+        self.keys_of.insert(page, keys.clone());
         keys
     }
 
