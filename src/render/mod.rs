@@ -100,7 +100,11 @@ impl std::fmt::Debug for Theme {
 
 /// Escapes `& < > " '` — everything HTML needs, leaving `/` readable in URLs.
 pub(crate) fn escape_html(input: &str) -> String {
-    let mut out = String::with_capacity(input.len());
+    // Most values (titles, URLs) have nothing to escape.
+    if !input.contains(['&', '<', '>', '"', '\'']) {
+        return input.to_string();
+    }
+    let mut out = String::with_capacity(input.len() + 16);
     for c in input.chars() {
         match c {
             '&' => out.push_str("&amp;"),
