@@ -624,9 +624,12 @@ impl ConflictIndex {
         };
         let first = &list[0];
         let mut found = Vec::new();
-        if let Some(l) = level(first) {
+        if let Some(l) = level(first).filter(|_| list.len() > 1) {
             let other = &site.pages[first.page];
-            let line = other.parsed.source.position(l.title_span.start).line;
+            // Only computed when there is a conflict: positions need the page's line index.
+            let line = std::cell::OnceCell::new();
+            let line =
+                || *line.get_or_init(|| other.parsed.source.position(l.title_span.start).line);
             for t in &list[1..] {
                 let Some(level) =
                     level(t).filter(|_| t.grade != first.grade && t.page != first.page)
@@ -640,7 +643,7 @@ impl ConflictIndex {
                         Rule::GradeConflict,
                         &site.pages[t.page].parsed.source,
                         level.grade_span.clone().unwrap_or_else(|| level.title_span.clone()),
-                        format!("`{}` is grade {grade} here but grade {g} in `{}` (line {line})", level.title, other.parsed.source.path),
+                        format!("`{}` is grade {grade} here but grade {g} in `{}` (line {})", level.title, other.parsed.source.path, line()),
                         "one title should have one grade: correct one of them, or make the titles distinct",
                     )
                     .with_key(format!("{}={grade}", level.title))
