@@ -422,6 +422,23 @@ fn role_nouns(title: &str, scale: &Scale) -> Vec<String> {
     nouns
 }
 
+/// Whether `text` has `words` as written (ASCII case aside) between word boundaries.
+fn contains_words(text: &str, words: &str) -> bool {
+    let words = words.trim();
+    if words.is_empty() || words.len() > text.len() {
+        return false;
+    }
+    let is_word = |c: char| c.is_alphanumeric() || c == '&';
+    let (t, w) = (text.as_bytes(), words.as_bytes());
+    (0..=t.len() - w.len()).any(|i| {
+        t[i..i + w.len()].eq_ignore_ascii_case(w)
+            && text.is_char_boundary(i)
+            && text.is_char_boundary(i + w.len())
+            && !text[..i].chars().next_back().is_some_and(is_word)
+            && !text[i + w.len()..].chars().next().is_some_and(is_word)
+    })
+}
+
 /// `section-missing`: the configured sections a job family lacks, in one finding.
 fn check_sections(
     site: &Site,
@@ -432,23 +449,39 @@ fn check_sections(
     // Words up to a plural `s` or a typo: "Performance Indicator" and "Responsbilities"
     // count.
     let stem = |t: &str| -> Vec<String> {
-        words(t)
-            .into_iter()
-            .map(|w| w.trim_end_matches('s').to_string())
-            .collect()
+        let mut w = words(t);
+        for x in &mut w {
+            let n = x.trim_end_matches('s').len();
+            x.truncate(n);
+        }
+        w
     };
-    let headings: Vec<Vec<String>> = page
-        .parsed
-        .markdown
-        .headings
-        .iter()
-        .map(|h| stem(&h.text))
-        .collect();
+    // Made only when a section is not found as written (most pages have them all).
+    let headings = std::cell::OnceCell::new();
+    let headings = || -> &Vec<Vec<String>> {
+        headings.get_or_init(|| {
+            page.parsed
+                .markdown
+                .headings
+                .iter()
+                .map(|h| stem(&h.text))
+                .collect()
+        })
+    };
     let present = |section: &str| {
         section.split('|').any(|alt| {
+            if page
+                .parsed
+                .markdown
+                .headings
+                .iter()
+                .any(|h| contains_words(&h.text, alt))
+            {
+                return true;
+            }
             let want = stem(alt);
             !want.is_empty()
-                && headings.iter().any(|h| {
+                && headings().iter().any(|h| {
                     h.windows(want.len())
                         .any(|w| w.iter().zip(&want).all(|(a, b)| same_word(a, b)))
                 })
