@@ -86,12 +86,30 @@ enum Format {
 /// Reads the front matter of `file`, pushing `front-matter` diagnostics to `diags`.
 pub fn split(file: &SourceFile, diags: &mut Vec<Diagnostic>) -> Split {
     let text = file.text.as_str();
-    let all: Vec<Line> = lines(text).take(400).collect();
-    let Some(first) = all.first().copied() else {
+    let Some(first) = lines(text).next() else {
         return Split::default();
     };
     let first_text = &text[first.start..first.end];
     let delimiter = first_text.trim_end();
+    // Only as many lines as the checks below look at: up to the closing delimiter (at most
+    // 400 lines), or the first 62 lines when line 1 is not a delimiter. Scanning every
+    // line of every page was a tenth of `check`.
+    let all: Vec<Line> = if delimiter == "---" || delimiter == "+++" {
+        let mut all = Vec::with_capacity(16);
+        for l in lines(text).take(400) {
+            let closes = !all.is_empty() && {
+                let t = text[l.start..l.end].trim_end();
+                t == delimiter || (delimiter == "---" && t == "...")
+            };
+            all.push(l);
+            if closes {
+                break;
+            }
+        }
+        all
+    } else {
+        lines(text).take(62).collect()
+    };
 
     if delimiter == "---" || delimiter == "+++" {
         let format = if delimiter == "---" {
