@@ -2,11 +2,11 @@
 //!
 //! ```text
 //! content/**/*.md ─discover─▶ pages + assets (sorted)
-//!                 ─parse (rayon, pure per file)─▶ ParsedPage + diagnostics
-//!                 ─model::Site::new─▶ Site (immutable: pages by URL, folders, assets)
+//!                 ─parse (rayon, pure per file)─▶ ParsedPage (no HTML) + diagnostics
+//!                 ─model::Site::new─▶ Site (pages by URL, folders, assets, job families)
 //!                 ─validate (rayon per page)─▶ diagnostics (links, anchors, structure)
-//!                 ─render (Tera, rayon per page)─▶ output files
-//!                 ─write (staging dir + swap)─▶ public/
+//!                 ─render (Markdown → HTML → Tera, rayon per page)─▶ each output file
+//!                 ─write (into a staging dir as rendered, then swapped in)─▶ public/
 //!                 ─scope (--changed-since, --baseline)─▶ the findings a run counts
 //!                 ─report (human | json | codequality | junit)─▶ stdout, --report files
 //! ```

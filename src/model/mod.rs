@@ -1,4 +1,4 @@
-//! Model: the immutable [`Site`], built once after every page is parsed: pages indexed by
+//! Model: the [`Site`], built once after every page is parsed: pages indexed by
 //! URL path, folders ([`Section`]s) with their pages and subfolders, assets, and the
 //! known URL paths beside the site. Validation and rendering only read it.
 
@@ -101,7 +101,8 @@ pub enum Target {
     File,
 }
 
-/// The whole site, read-only after [`Site::new`].
+/// The whole site. Validation and rendering only read it; after [`Site::new`] only
+/// [`Site::replace_page`] (a live preview's edit in place) changes it.
 #[derive(Debug, Clone)]
 pub struct Site {
     /// The site root directory.
