@@ -551,10 +551,22 @@ fn section_end(parsed: &ParsedPage, i: usize) -> usize {
 }
 
 fn heading_span_end(text: &str, h: &Heading) -> usize {
-    // The heading's own line ends at the first line break after its start.
-    text[h.span.start..]
-        .find('\n')
-        .map_or(text.len(), |e| h.span.start + e + 1)
+    // The heading's own line ends at the first line break after its start: `\n`, `\r\n`
+    // or a lone `\r` (CommonMark's line endings: `#\r#` is two headings).
+    let rest = &text[h.span.start..];
+    match rest.find(['\n', '\r']) {
+        Some(e) if rest[e..].starts_with("\r\n") => h.span.start + e + 2,
+        Some(e) => h.span.start + e + 1,
+        None => text.len(),
+    }
+}
+
+/// The text of heading `i`'s section: from the line after the heading to the next heading
+/// (empty, never reversed, when the next heading starts on the same line).
+fn section(parsed: &ParsedPage, i: usize) -> Range<usize> {
+    let h = &parsed.markdown.headings[i];
+    let start = heading_span_end(&parsed.source.text, h);
+    start..section_end(parsed, i).max(start)
 }
 
 fn prose_levels(page_title: &str, parsed: &ParsedPage) -> Vec<Level> {
@@ -570,12 +582,12 @@ fn prose_levels(page_title: &str, parsed: &ParsedPage) -> Vec<Level> {
         let prefix = match job_grade_prefix(&g.text) {
             Some(prefix) => prefix,
             None => {
-                let section = heading_span_end(text, g)..section_end(parsed, gi);
+                let range = section(parsed, gi);
                 // Most sections never mention a grade: skip the regexes for them.
-                if !text[section.clone()].contains("rade") {
+                if !text[range.clone()].contains("rade") {
                     continue;
                 }
-                let st = read_statement(text, section);
+                let st = read_statement(text, range);
                 let is_sentence = st.role.is_some()
                     && st.grade.is_some()
                     && st.text.to_lowercase().contains("grade");
@@ -614,7 +626,7 @@ fn prose_levels(page_title: &str, parsed: &ParsedPage) -> Vec<Level> {
                     })
                 })
         };
-        let statement = read_statement(text, heading_span_end(text, g)..section_end(parsed, gi));
+        let statement = read_statement(text, section(parsed, gi));
         let (title, title_span, anchor) = match level_heading {
             Some(p) => (
                 headings[p].text.clone(),
@@ -710,9 +722,7 @@ fn prose_levels(page_title: &str, parsed: &ParsedPage) -> Vec<Level> {
             .any(|x| job_grade_prefix(&x.text).is_some());
         // "The Junior level … was deprecated", "… is not aligned to a job grade": no
         // grade on purpose.
-        let intro = read_statement(text, heading_span_end(text, h)..section_end(parsed, i))
-            .text
-            .to_lowercase();
+        let intro = read_statement(text, section(parsed, i)).text.to_lowercase();
         let on_purpose = ["deprecated", "not aligned to a", "no longer", "not graded"]
             .iter()
             .any(|w| intro.contains(w));
@@ -784,7 +794,9 @@ fn table_levels(parsed: &ParsedPage) -> Vec<Level> {
             continue;
         }
         let mut cells: Vec<(Range<usize>, &str)> = Vec::new();
-        let mut pos = line_start + (line.len() - line.trim_start().len()) + 1;
+        // The first cell starts after every leading `|` (`||a|b|` has two).
+        let pipes = t.len() - t.trim_start_matches('|').len();
+        let mut pos = line_start + (line.len() - line.trim_start().len()) + pipes;
         for cell in t.trim_matches('|').split('|') {
             cells.push((pos..pos + cell.len(), cell));
             pos += cell.len() + 1;
@@ -1116,5 +1128,44 @@ mod tests {
             assert_eq!(r.as_deref(), role, "{text}");
             assert_eq!(g.as_deref(), grade, "{text}");
         }
+    }
+
+    fn parsed(rel_path: &str, text: &str) -> ParsedPage {
+        let file = crate::source::SourceFile::for_test(rel_path, text);
+        crate::parse::parse_page(file, &mut Vec::new())
+    }
+
+    #[test]
+    fn a_lone_cr_ends_a_heading_line() {
+        // Found by fuzzing (`fuzz/`, target parse_page): `#\r#` is two headings, and the
+        // first one's line ends at the `\r`. Reading on to a `\n` went past the second
+        // heading, so the first section's range was reversed and slicing it panicked.
+        let page = parsed("job-families/x/index.html.md", "#\r#");
+        assert_eq!(page.markdown.headings.len(), 2);
+        assert_eq!(extract(0, "X", &page), None);
+        // Old Mac line endings are read like any others.
+        let levels = |text: &str| -> Vec<(String, Option<Grade>)> {
+            let page = parsed("job-families/x/index.html.md", text);
+            let family = extract(0, "X", &page).unwrap();
+            family
+                .levels
+                .into_iter()
+                .map(|l| (l.title, l.grade))
+                .collect()
+        };
+        let text = "### Senior X\n#### Job Grade\nThe Senior X is a grade 7.\n### Staff X\n";
+        assert_eq!(levels(text)[0], ("Senior X".to_string(), Some(Grade(70))));
+        assert_eq!(levels(&text.replace('\n', "\r")), levels(text));
+    }
+
+    #[test]
+    fn table_cell_spans_after_a_doubled_pipe() {
+        // Found with the parse_page fuzz target's span check: a row starting `||` put
+        // every cell span one byte early, inside the `é`.
+        let text = "||\u{e9}|Grade 7|\n";
+        let family = extract(0, "X", &parsed("job-families/x/index.html.md", text)).unwrap();
+        let level = &family.levels[0];
+        assert_eq!(&text[level.title_span.clone()], "\u{e9}");
+        assert_eq!(&text[level.grade_span.clone().unwrap()], "7");
     }
 }

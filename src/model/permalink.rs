@@ -43,7 +43,7 @@ pub fn normalize(value: &str) -> Result<String, String> {
     if path.contains('\\') || path.chars().any(char::is_control) {
         return Err("it contains a backslash or a control character".to_string());
     }
-    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    let mut segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
     if let Some(bad) = segments.iter().find(|s| **s == "." || **s == "..") {
         return Err(format!(
             "it contains a `{bad}` segment, which could point outside the site"
@@ -52,11 +52,12 @@ pub fn normalize(value: &str) -> Result<String, String> {
     if segments.iter().any(|s| s.contains(':')) {
         return Err("a segment contains `:`".to_string());
     }
-    // `/a/index.html` is served as `/a/`: one page, one URL.
-    let segments = match segments.split_last() {
-        Some((&"index.html", rest)) => rest.to_vec(),
-        _ => segments,
-    };
+    // `/a/index.html` is served as `/a/`: one page, one URL. Every trailing `index.html`
+    // goes (`/index.html/index.html` is `/`, not `/index.html`, which is written to the
+    // home page's `index.html` under another URL).
+    while segments.last() == Some(&"index.html") {
+        segments.pop();
+    }
     let mut url = String::from("/");
     url.push_str(&segments.join("/"));
     let is_file = segments
@@ -125,6 +126,24 @@ mod tests {
         assert_eq!(normalize("/index.html").unwrap(), "/");
         assert_eq!(normalize("/a/index.html").unwrap(), "/a/");
         assert_eq!(normalize("/404.html").unwrap(), "/404.html");
+    }
+
+    #[test]
+    fn normalising_twice_changes_nothing() {
+        // Found with the resolve_link fuzz target's idempotence check: one `index.html`
+        // was dropped, leaving `/index.html`, the home page's output file under a URL no
+        // duplicate-permalink check compares with `/`.
+        assert_eq!(normalize("index.html/index.html").unwrap(), "/");
+        assert_eq!(normalize("/a/index.html/index.html/").unwrap(), "/a/");
+        for value in [
+            "index.html/index.html",
+            "/a/b.html",
+            "/a/b/",
+            "x//index.html",
+        ] {
+            let once = normalize(value).unwrap();
+            assert_eq!(normalize(&once).unwrap(), once, "{value}");
+        }
     }
 
     #[test]
