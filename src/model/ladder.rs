@@ -260,6 +260,9 @@ pub fn read_statement(text: &str, range: Range<usize>) -> GradeStatement {
     }
     let (start, para) = paragraphs
         .iter()
+        // A grade needs a digit (or a character reference that could be one): most
+        // paragraphs have neither, and need no plain text.
+        .filter(|(_, p)| p.bytes().any(|b| b.is_ascii_digit() || b == b'&'))
         .find(|(_, p)| GRADE_RE.is_match(&plain_with_offsets(p).0))
         .or(paragraphs.first())
         .copied()
