@@ -11,6 +11,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::model::Site;
@@ -152,65 +153,24 @@ impl FamilyViews {
         let mut matrix: BTreeMap<Grade, [Vec<MatrixEntry>; 3]> = BTreeMap::new();
         let mut departments: BTreeMap<String, Vec<FamilySummary>> = BTreeMap::new();
 
-        for family in &site.families {
-            let page = &site.pages[family.page];
-            let scale = site.scales.for_path(&page.parsed.source.rel_path);
-            let level_url = |anchor: &str| {
-                if anchor.is_empty() {
-                    url(&page.url)
-                } else {
-                    format!("{}#{anchor}", url(&page.url))
-                }
-            };
-            let mut rows = Vec::new();
-            let mut json_levels = Vec::new();
-            for level in &family.levels {
-                let guess = level.rank(scale);
-                let rank = match guess.readings.as_slice() {
-                    [(_, name, _)] => Some(name.clone()),
-                    _ => None,
-                };
-                rows.push(LadderLevel {
-                    title: level.title.clone(),
-                    url: level_url(&level.anchor),
-                    track: guess.track.map(Track::label),
-                    rank: rank.clone(),
-                    grade: level.grade.map(|g| g.to_string()),
-                });
-                json_levels.push(JsonLevel {
-                    title: level.title.clone(),
-                    url: level_url(&level.anchor),
-                    track: guess.track,
-                    rank,
-                    grade: level.grade,
-                    grade_source: level.source,
-                });
-                if let Some(grade) = level.grade {
-                    let column = match guess.track {
-                        Some(Track::IndividualContributor) => 0,
-                        Some(Track::Management) => 1,
-                        None => 2,
-                    };
-                    matrix.entry(grade).or_default()[column].push(MatrixEntry {
-                        title: level.title.clone(),
-                        family: family.title.clone(),
-                        url: level_url(&level.anchor),
-                    });
-                }
+        // Each family's views are independent (reading ranks is the costly part): made in
+        // parallel, then merged in page order.
+        let per_family: Vec<FamilyParts> = site
+            .families
+            .par_iter()
+            .map(|family| family_parts(site, family, &url))
+            .collect();
+        for (family, parts) in site.families.iter().zip(per_family) {
+            for (grade, column, entry) in parts.matrix {
+                matrix.entry(grade).or_default()[column].push(entry);
             }
             departments
                 .entry(family.department.clone())
                 .or_default()
-                .push(summary(family, &url(&page.url)));
-            json.push(JsonFamily {
-                title: family.title.clone(),
-                url: url(&page.url),
-                department: family.department.clone(),
-                source: page.parsed.source.path.clone(),
-                levels: json_levels,
-            });
-            if !rows.is_empty() {
-                ladders.insert(family.page, Ladder { levels: rows });
+                .push(parts.summary);
+            json.push(parts.json);
+            if !parts.rows.is_empty() {
+                ladders.insert(family.page, Ladder { levels: parts.rows });
             }
         }
 
@@ -275,6 +235,84 @@ impl FamilyViews {
                 families: json,
             },
         }
+    }
+}
+
+/// One family's share of every view.
+struct FamilyParts {
+    rows: Vec<LadderLevel>,
+    json: JsonFamily,
+    /// (grade, column, entry) for the grade matrix.
+    matrix: Vec<(Grade, usize, MatrixEntry)>,
+    summary: FamilySummary,
+}
+
+fn family_parts(
+    site: &Site,
+    family: &JobFamily,
+    url: &(dyn Fn(&str) -> String + Sync),
+) -> FamilyParts {
+    let page = &site.pages[family.page];
+    let scale = site.scales.for_path(&page.parsed.source.rel_path);
+    let level_url = |anchor: &str| {
+        if anchor.is_empty() {
+            url(&page.url)
+        } else {
+            format!("{}#{anchor}", url(&page.url))
+        }
+    };
+    let mut rows = Vec::new();
+    let mut json_levels = Vec::new();
+    let mut matrix = Vec::new();
+    for level in &family.levels {
+        let guess = level.rank(scale);
+        let rank = match guess.readings.as_slice() {
+            [(_, name, _)] => Some(name.clone()),
+            _ => None,
+        };
+        rows.push(LadderLevel {
+            title: level.title.clone(),
+            url: level_url(&level.anchor),
+            track: guess.track.map(Track::label),
+            rank: rank.clone(),
+            grade: level.grade.map(|g| g.to_string()),
+        });
+        json_levels.push(JsonLevel {
+            title: level.title.clone(),
+            url: level_url(&level.anchor),
+            track: guess.track,
+            rank,
+            grade: level.grade,
+            grade_source: level.source,
+        });
+        if let Some(grade) = level.grade {
+            let column = match guess.track {
+                Some(Track::IndividualContributor) => 0,
+                Some(Track::Management) => 1,
+                None => 2,
+            };
+            matrix.push((
+                grade,
+                column,
+                MatrixEntry {
+                    title: level.title.clone(),
+                    family: family.title.clone(),
+                    url: level_url(&level.anchor),
+                },
+            ));
+        }
+    }
+    FamilyParts {
+        rows,
+        json: JsonFamily {
+            title: family.title.clone(),
+            url: url(&page.url),
+            department: family.department.clone(),
+            source: page.parsed.source.path.clone(),
+            levels: json_levels,
+        },
+        matrix,
+        summary: summary(family, &url(&page.url)),
     }
 }
 
