@@ -71,7 +71,8 @@ pub struct CommonArgs {
     /// Fail (exit 1) on warnings too.
     #[arg(long)]
     pub deny_warnings: bool,
-    /// Human format: also list info-level diagnostics (by default only counted).
+    /// Human format: also list info-level diagnostics (by default only counted); print
+    /// each stage's wall time on stderr.
     #[arg(long, short)]
     pub verbose: bool,
     /// Human format: print only the summary line.
