@@ -17,7 +17,8 @@ pub struct SourceFile {
     pub rel_path: String,
     /// Absolute (or root-joined) path on disk, for error messages and re-reading.
     pub disk_path: PathBuf,
-    /// The full text of the file, exactly as read (a leading byte-order mark removed).
+    /// The full text of the file as read, a leading byte-order mark removed and each lone
+    /// CR (old Mac line ends) read as LF: the same length, so every offset is the file's.
     pub text: String,
     /// Line starts of `text`, computed the first time a position is asked for (most
     /// pages never have a finding).
@@ -26,12 +27,14 @@ pub struct SourceFile {
 
 impl SourceFile {
     /// Builds a source file from its text (the line index is made when first needed).
+    /// Lone CRs become LF here, once, so that every reader (front matter, pulldown-cmark,
+    /// which reads only LF and CRLF as line ends, job-family extraction) sees one kind.
     pub fn new(path: String, rel_path: String, disk_path: PathBuf, text: String) -> Self {
         SourceFile {
             path,
             rel_path,
             disk_path,
-            text,
+            text: lone_cr_to_lf(text),
             lines: OnceLock::new(),
         }
     }
@@ -62,6 +65,27 @@ impl SourceFile {
             text.into(),
         )
     }
+}
+
+/// `text` with every CR not followed by LF replaced by LF (the same length); `text`
+/// itself when it has none (CRLF files are not copied).
+fn lone_cr_to_lf(text: String) -> String {
+    let has_lone = text
+        .match_indices('\r')
+        .any(|(i, _)| text.as_bytes().get(i + 1) != Some(&b'\n'));
+    if !has_lone {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\r' && chars.peek() != Some(&'\n') {
+            out.push('\n');
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// A 1-based line and a 1-based column counted in chars.

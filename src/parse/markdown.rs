@@ -127,20 +127,6 @@ struct Ial {
     unsupported: Vec<String>,
 }
 
-/// `text` with every CR that is not followed by LF replaced by LF (same length).
-fn lone_cr_to_lf(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == '\r' && chars.peek() != Some(&'\n') {
-            out.push('\n');
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
 fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
@@ -190,15 +176,6 @@ fn body(
         &blanked
     } else {
         body
-    };
-    // Old Mac line endings (a lone CR): pulldown-cmark reads only LF and CRLF as line
-    // ends. Turning each lone CR into LF keeps every byte offset.
-    let lf_only;
-    let work: &str = if work.contains('\r') {
-        lf_only = lone_cr_to_lf(work);
-        &lf_only
-    } else {
-        work
     };
 
     let events: Vec<(Event<'_>, Range<usize>)> = Parser::new_ext(work, options())
