@@ -21,6 +21,16 @@ pub fn static_files(dir: &Path) -> Result<Vec<FoundFile>> {
     Ok(walk_files(dir)?.0)
 }
 
+/// A site's static files: `<root>/themes/<theme>/static/`, then `<root>/static/` (a later
+/// one at the same path replaces an earlier one when written).
+///
+/// Errors: as [`static_files`].
+pub fn site_static_files(root: &Path, theme: &str) -> Result<Vec<FoundFile>> {
+    let mut files = static_files(&root.join("themes").join(theme).join("static"))?;
+    files.extend(static_files(&root.join("static"))?);
+    Ok(files)
+}
+
 /// Every file below `dir` (hidden and editor temp files and folders skipped), sorted by
 /// relative path, and the symbolic links found (never followed); empty when `dir` does
 /// not exist.

@@ -78,6 +78,28 @@ pub struct Summary {
     pub external_checked: usize,
 }
 
+impl Summary {
+    /// The totals for `pages` pages read, their `diagnostics` (after `[rules]` levels),
+    /// the link counts of validation, and `external_checked` URLs checked over the network.
+    pub fn new(
+        pages: usize,
+        diagnostics: &[Diagnostic],
+        links: validate::LinkCounts,
+        external_checked: usize,
+    ) -> Summary {
+        let counts = diagnostic::Counts::of(diagnostics);
+        Summary {
+            pages,
+            errors: counts.errors,
+            warnings: counts.warnings,
+            infos: counts.infos,
+            unchecked_links: links.unchecked,
+            external_links: links.external,
+            external_checked,
+        }
+    }
+}
+
 /// The result of [`check`] or [`build`].
 #[derive(Debug)]
 pub struct Outcome {
@@ -143,9 +165,7 @@ pub fn check(options: &Options) -> Result<Outcome> {
     let mut diagnostics = found.diagnostics("content");
     diagnostics.extend(parsed.diagnostics);
     stage("parse", &mut timings);
-    let mut static_files =
-        discover::static_files(&root.join("themes").join(&config.theme).join("static"))?;
-    static_files.extend(discover::static_files(&root.join("static"))?);
+    let static_files = discover::site_static_files(root, &config.theme)?;
     let site = Site::new(
         root,
         config,
@@ -169,17 +189,8 @@ pub fn check(options: &Options) -> Result<Outcome> {
     }
     stage("validate", &mut timings);
     let diagnostics = apply_rule_levels(&site.config, diagnostics);
-    let counts = diagnostic::Counts::of(&diagnostics);
     Ok(Outcome {
-        summary: Summary {
-            pages: page_count,
-            errors: counts.errors,
-            warnings: counts.warnings,
-            infos: counts.infos,
-            unchecked_links: validation.links.unchecked,
-            external_links: validation.links.external,
-            external_checked,
-        },
+        summary: Summary::new(page_count, &diagnostics, validation.links, external_checked),
         site,
         diagnostics,
         elapsed: start.elapsed(),

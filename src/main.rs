@@ -106,7 +106,7 @@ fn report_and_judge(verb: &str, args: &cli::CommonArgs, outcome: &Outcome) -> la
             .collect();
         eprintln!("stages: {}", stages.join(", "));
     }
-    let sources = report::sources(outcome);
+    let sources = report::sources(&outcome.site);
     let repo_prefix = scope::repo_prefix(&outcome.site.root);
     let all = ReportInput {
         diagnostics: &outcome.diagnostics,

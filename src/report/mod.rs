@@ -13,7 +13,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::source::SourceFile;
-use crate::{Diagnostic, Outcome, Severity, Summary};
+use crate::{Diagnostic, Severity, Site, Summary};
 
 /// Output formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -112,11 +112,9 @@ pub fn render(format: Format, input: &ReportInput<'_>) -> String {
     }
 }
 
-/// The source files of an outcome by their diagnostic path, for source lines.
-pub fn sources(outcome: &Outcome) -> HashMap<&str, &SourceFile> {
-    outcome
-        .site
-        .pages
+/// The source files of a site's pages by their diagnostic path, for source lines.
+pub fn sources(site: &Site) -> HashMap<&str, &SourceFile> {
+    site.pages
         .iter()
         .map(|p| (p.parsed.source.path.as_str(), &p.parsed.source))
         .collect()

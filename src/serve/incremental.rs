@@ -22,14 +22,12 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 
 use super::{Body, LIVE_RELOAD_SNIPPET};
-use crate::diagnostic::Counts;
 use crate::discover::{self, FoundFile};
 use crate::error::{Error, Result};
 use crate::model::Site;
 use crate::parse::{self, ParsedPage};
 use crate::render::families::FamilyViews;
 use crate::render::{self, Output, Theme};
-use crate::source::SourceFile;
 use crate::validate::grades::ConflictIndex;
 use crate::validate::{self, PageFindings};
 use crate::write::{Contents, OutputFile};
@@ -161,7 +159,7 @@ impl LiveSite {
             .collect::<Vec<_>>()
             .into_iter()
             .collect();
-        let static_files = static_files(root, &config)?;
+        let static_files = discover::site_static_files(root, &config.theme)?;
         let mut model_diagnostics = Vec::new();
         let site = model(
             root,
@@ -214,15 +212,6 @@ impl LiveSite {
         &self.summary
     }
 
-    /// The source of every page, by diagnostic path, for the terminal report.
-    pub(crate) fn sources(&self) -> HashMap<&str, &SourceFile> {
-        self.site
-            .pages
-            .iter()
-            .map(|p| (p.parsed.source.path.as_str(), &p.parsed.source))
-            .collect()
-    }
-
     /// Applies a batch of changes: `changed` are paths relative to the root,
     /// `/`-separated (`content/a/b.md`, `themes/default/templates/page.html`,
     /// `ladder.toml`), or absolute for a `--config` file outside it.
@@ -265,7 +254,8 @@ impl LiveSite {
             self.theme = Theme::load(&self.options.root, &self.site.config.theme)?;
         }
         if statics {
-            self.static_files = static_files(&self.options.root, &self.site.config)?;
+            self.static_files =
+                discover::site_static_files(&self.options.root, &self.site.config.theme)?;
             structural = true;
         }
 
@@ -533,23 +523,14 @@ impl LiveSite {
             .chain(self.family_findings.values().flatten().cloned())
             .chain(self.conflicts.diagnostics().cloned())
             .collect();
-        let (mut unchecked, mut external) = (0, 0);
-        for found in &self.findings {
-            all.extend(found.diagnostics.iter().cloned());
-            unchecked += found.links.unchecked;
-            external += found.links.external;
-        }
+        all.extend(
+            self.findings
+                .iter()
+                .flat_map(|f| f.diagnostics.iter().cloned()),
+        );
         self.diagnostics = crate::apply_rule_levels(&self.site.config, all);
-        let counts = Counts::of(&self.diagnostics);
-        self.summary = Summary {
-            pages: self.parses.len(),
-            errors: counts.errors,
-            warnings: counts.warnings,
-            infos: counts.infos,
-            unchecked_links: unchecked,
-            external_links: external,
-            external_checked: 0,
-        };
+        let links = self.findings.iter().map(|f| f.links).sum();
+        self.summary = Summary::new(self.parses.len(), &self.diagnostics, links, 0);
     }
 }
 
@@ -580,14 +561,6 @@ fn parse_entry(found: FoundFile) -> ParseEntry {
         page: page.map(Arc::new),
         diagnostics,
     }
-}
-
-/// The theme's and the site's `static/` files, in that order.
-fn static_files(root: &Path, config: &Config) -> Result<Vec<FoundFile>> {
-    let mut files =
-        discover::static_files(&root.join("themes").join(&config.theme).join("static"))?;
-    files.extend(discover::static_files(&root.join("static"))?);
-    Ok(files)
 }
 
 /// A regular file, not a symbolic link (discovery does not follow those either).

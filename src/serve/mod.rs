@@ -472,7 +472,7 @@ fn print_report(live: &LiveSite, update: &Update, what: &str) {
             .collect(),
     };
     let fingerprints = fingerprint::fingerprints(&shown);
-    let sources = live.sources();
+    let sources = report::sources(live.site());
     let summary = live.summary();
     let input = ReportInput {
         diagnostics: &shown,

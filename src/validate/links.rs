@@ -185,6 +185,15 @@ pub struct LinkCounts {
     pub external: usize,
 }
 
+impl std::iter::Sum for LinkCounts {
+    fn sum<I: Iterator<Item = LinkCounts>>(iter: I) -> LinkCounts {
+        iter.fold(LinkCounts::default(), |a, b| LinkCounts {
+            unchecked: a.unchecked + b.unchecked,
+            external: a.external + b.external,
+        })
+    }
+}
+
 /// Checks every link of `page`, pushing `broken-link`, `broken-anchor` and `unknown-path`,
 /// and the index of every page a link resolves to onto `targets` (in link order, with
 /// repeats): the pages whose edits can change this page's findings.

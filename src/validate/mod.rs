@@ -146,13 +146,10 @@ pub fn validate(site: &Site) -> Validation {
         .collect();
     let mut out = Validation {
         diagnostics: validate_families(site),
-        links: LinkCounts::default(),
+        links: per_page.iter().map(|f| f.links).sum(),
     };
-    for found in per_page {
-        out.diagnostics.extend(found.diagnostics);
-        out.links.unchecked += found.links.unchecked;
-        out.links.external += found.links.external;
-    }
+    out.diagnostics
+        .extend(per_page.into_iter().flat_map(|f| f.diagnostics));
     out
 }
 
