@@ -10,6 +10,8 @@
 //! - Internal paths in the site's own tree must resolve (`broken-link`); paths outside it
 //!   are checked against `[links] known_paths` when configured (`unknown-path`), and
 //!   counted as unchecked otherwise.
+//! - A link a browser would read as `javascript:`, `vbscript:` or `data:` is an
+//!   `unsafe-link` and is not checked further.
 
 use std::collections::HashSet;
 
@@ -21,6 +23,7 @@ use crate::diagnostic::{Diagnostic, Rule};
 use crate::model::{Page, Site, Target};
 use crate::parse::{Anchor, Link};
 use crate::slug::slugify;
+use crate::source::SourceFile;
 
 /// What a link's destination means, before looking anything up.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -207,8 +210,9 @@ pub fn check_page(
     let base_host = site.config.base_host();
     let file = &page.parsed.source;
     for link in &page.parsed.markdown.links {
-        if super::page::is_unsafe_link(&link.dest) {
-            continue; // `unsafe-link` reports it
+        if let Some(d) = unsafe_link(file, link) {
+            diags.push(d);
+            continue;
         }
         match classify(&link.dest, &page.url, &site.internal_hosts, base_host.as_deref(), &site.base_path) {
             LinkTarget::Other => {}
@@ -271,6 +275,97 @@ pub fn check_page(
         }
     }
     counts
+}
+
+/// URL schemes that run code or carry content instead of pointing to it.
+const UNSAFE_SCHEMES: &[&str] = &["javascript:", "vbscript:", "data:"];
+
+/// The scheme of `dest` as a browser reads it: HTML character references decoded, ASCII
+/// whitespace and control characters anywhere dropped (`java\tscript:` runs), lowercase.
+/// Only the first few dozen characters matter.
+fn browser_scheme(dest: &str) -> String {
+    let mut out = String::new();
+    let mut rest = dest;
+    while let Some(c) = rest.chars().next() {
+        if out.len() > 16 {
+            break;
+        }
+        if c == '&'
+            && let Some((decoded, len)) = char_reference(rest)
+        {
+            if !decoded.is_ascii_whitespace() && !decoded.is_control() {
+                out.extend(decoded.to_lowercase());
+            }
+            rest = &rest[len..];
+            continue;
+        }
+        if !c.is_ascii_whitespace() && !c.is_control() {
+            out.extend(c.to_lowercase());
+        }
+        rest = &rest[c.len_utf8()..];
+    }
+    out
+}
+
+/// A character reference at the start of `s` (`&#106;`, `&#x6A;`, `&colon;`, `&Tab;`,
+/// `&NewLine;`): the character and the reference's length in bytes.
+fn char_reference(s: &str) -> Option<(char, usize)> {
+    let end = s.get(..16).unwrap_or(s).find(';')?;
+    let body = &s[1..end];
+    let c = if let Some(hex) = body.strip_prefix("#x").or_else(|| body.strip_prefix("#X")) {
+        char::from_u32(u32::from_str_radix(hex, 16).ok()?)?
+    } else if let Some(dec) = body.strip_prefix('#') {
+        char::from_u32(dec.parse().ok()?)?
+    } else {
+        match body {
+            "colon" => ':',
+            "Tab" => '\t',
+            "NewLine" => '\n',
+            _ => return None,
+        }
+    };
+    Some((c, end + 1))
+}
+
+/// The unsafe scheme a browser would read in `dest`, if any. Most links have no scheme
+/// to read (no `:` and no character reference that could make one) or an ordinary
+/// `http(s)` one: those are settled without decoding.
+fn unsafe_scheme(dest: &str) -> Option<&'static str> {
+    if !dest.contains([':', '&']) || dest.starts_with("https://") || dest.starts_with("http://") {
+        return None;
+    }
+    let scheme = browser_scheme(dest);
+    UNSAFE_SCHEMES
+        .iter()
+        .find(|s| scheme.starts_with(**s))
+        .copied()
+}
+
+/// `unsafe-link` for a link or image whose URL runs script or embeds content (a browser
+/// would read it as `javascript:`, `vbscript:` or `data:`); such a link is not checked
+/// otherwise.
+fn unsafe_link(file: &SourceFile, link: &Link) -> Option<Diagnostic> {
+    let bad = unsafe_scheme(&link.dest)?;
+    let shown: String = link.dest.chars().take(60).collect();
+    let ellipsis = if link.dest.chars().count() > 60 {
+        "…"
+    } else {
+        ""
+    };
+    Some(
+        Diagnostic::at(
+            Rule::UnsafeLink,
+            file,
+            link.span.clone(),
+            format!("link to `{shown}{ellipsis}` uses the `{bad}` scheme, which runs or embeds content instead of linking to it"),
+            if bad == "data:" {
+                "put the file in the site (next to the page or in `static/`) and link to it by path"
+            } else {
+                "link to a page or an https:// address; scripts do not belong in handbook content"
+            },
+        )
+        .with_key(bad.trim_end_matches(':').to_string()),
+    )
 }
 
 /// A `broken-anchor` diagnostic when `fragment` names no id on `target`.

@@ -1,5 +1,5 @@
 //! Rules that look at one page alone: `heading-skip`, `duplicate-anchor`,
-//! `encoding` (mojibake), `empty-page` and `unsafe-link`.
+//! `encoding` (mojibake) and `empty-page`.
 
 use std::collections::HashMap;
 
@@ -13,107 +13,6 @@ pub fn check_page(page: &Page, diags: &mut Vec<Diagnostic>) {
     duplicate_ids(page, diags);
     mojibake(page, diags);
     empty_page(page, diags);
-    unsafe_links(page, diags);
-}
-
-/// URL schemes that run code or carry content instead of pointing to it.
-const UNSAFE_SCHEMES: &[&str] = &["javascript:", "vbscript:", "data:"];
-
-/// The scheme of `dest` as a browser reads it: HTML character references decoded, ASCII
-/// whitespace and control characters anywhere dropped (`java\tscript:` runs), lowercase.
-/// Only the first few dozen characters matter.
-fn browser_scheme(dest: &str) -> String {
-    let mut out = String::new();
-    let mut rest = dest;
-    while let Some(c) = rest.chars().next() {
-        if out.len() > 16 {
-            break;
-        }
-        if c == '&'
-            && let Some((decoded, len)) = char_reference(rest)
-        {
-            if !decoded.is_ascii_whitespace() && !decoded.is_control() {
-                out.extend(decoded.to_lowercase());
-            }
-            rest = &rest[len..];
-            continue;
-        }
-        if !c.is_ascii_whitespace() && !c.is_control() {
-            out.extend(c.to_lowercase());
-        }
-        rest = &rest[c.len_utf8()..];
-    }
-    out
-}
-
-/// A character reference at the start of `s` (`&#106;`, `&#x6A;`, `&colon;`, `&Tab;`,
-/// `&NewLine;`): the character and the reference's length in bytes.
-fn char_reference(s: &str) -> Option<(char, usize)> {
-    let end = s.get(..16).unwrap_or(s).find(';')?;
-    let body = &s[1..end];
-    let c = if let Some(hex) = body.strip_prefix("#x").or_else(|| body.strip_prefix("#X")) {
-        char::from_u32(u32::from_str_radix(hex, 16).ok()?)?
-    } else if let Some(dec) = body.strip_prefix('#') {
-        char::from_u32(dec.parse().ok()?)?
-    } else {
-        match body {
-            "colon" => ':',
-            "Tab" => '\t',
-            "NewLine" => '\n',
-            _ => return None,
-        }
-    };
-    Some((c, end + 1))
-}
-
-/// Whether a browser would read `dest` as a `javascript:`, `vbscript:` or `data:` URL
-/// (reported by `unsafe-link`, so the link checks leave it alone).
-pub fn is_unsafe_link(dest: &str) -> bool {
-    unsafe_scheme(dest).is_some()
-}
-
-/// The unsafe scheme a browser would read in `dest`, if any. Most links have no scheme
-/// to read (no `:` and no character reference that could make one) or an ordinary
-/// `http(s)` one: those are settled without decoding.
-fn unsafe_scheme(dest: &str) -> Option<&'static str> {
-    if !dest.contains([':', '&']) || dest.starts_with("https://") || dest.starts_with("http://") {
-        return None;
-    }
-    let scheme = browser_scheme(dest);
-    UNSAFE_SCHEMES
-        .iter()
-        .find(|s| scheme.starts_with(**s))
-        .copied()
-}
-
-/// `unsafe-link`: a link or image whose URL runs script or embeds content.
-fn unsafe_links(page: &Page, diags: &mut Vec<Diagnostic>) {
-    let file = &page.parsed.source;
-    for link in &page.parsed.markdown.links {
-        let Some(bad) = unsafe_scheme(&link.dest) else {
-            continue;
-        };
-        let shown: String = link.dest.chars().take(60).collect();
-        let ellipsis = if link.dest.chars().count() > 60 {
-            "…"
-        } else {
-            ""
-        };
-        diags.push(
-            Diagnostic::at(
-                Rule::UnsafeLink,
-                file,
-                link.span.clone(),
-                format!("link to `{shown}{ellipsis}` uses the `{bad}` scheme, which runs or embeds content instead of linking to it"),
-                if bad == "data:" {
-                    "put the file in the site (next to the page or in `static/`) and link to it by path"
-                } else {
-                    "link to a page or an https:// address; scripts do not belong in handbook content"
-                },
-            )
-            .with_key(bad.trim_end_matches(':').to_string()),
-        );
-    }
 }
 
 /// A heading more than one level deeper than the heading before it (`##` → `####`).
