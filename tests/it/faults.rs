@@ -55,6 +55,17 @@ impl Drop for Tmpfs {
     }
 }
 
+/// `ladder build --root site --output out` as a process (the error goes to stderr).
+fn build_binary(site: &Path, out: &Path) -> crate::harness::Run {
+    run_ladder([
+        "build",
+        "--root",
+        site.to_str().unwrap(),
+        "--output",
+        out.to_str().unwrap(),
+    ])
+}
+
 #[test]
 fn a_full_disk_keeps_the_previous_output() {
     let site = copy_fixture("build_site");
@@ -68,13 +79,7 @@ fn a_full_disk_keeps_the_previous_output() {
 
     // A 1 MB asset cannot fit beside the previous output.
     std::fs::write(site.path().join("content/one/big.bin"), vec![7u8; 1 << 20]).unwrap();
-    let run = run_ladder([
-        "build",
-        "--root",
-        site.path().to_str().unwrap(),
-        "--output",
-        out.to_str().unwrap(),
-    ]);
+    let run = build_binary(site.path(), &out);
     assert_eq!(run.code, 2, "{run:?}");
     assert!(
         run.stderr.contains("No space left on device"),
@@ -97,13 +102,7 @@ fn a_read_only_output_keeps_the_previous_output() {
     build(site.path(), &out).expect("the first build");
     let before = snapshot(&out);
     tmpfs.remount("ro");
-    let run = run_ladder([
-        "build",
-        "--root",
-        site.path().to_str().unwrap(),
-        "--output",
-        out.to_str().unwrap(),
-    ]);
+    let run = build_binary(site.path(), &out);
     assert_eq!(run.code, 2, "{run:?}");
     assert!(
         run.stderr.contains("Read-only file system"),
