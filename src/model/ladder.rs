@@ -554,14 +554,11 @@ fn section_end(parsed: &ParsedPage, i: usize) -> usize {
 }
 
 fn heading_span_end(text: &str, h: &Heading) -> usize {
-    // The heading's own line ends at the first line break after its start: `\n`, `\r\n`
-    // or a lone `\r` (CommonMark's line endings: `#\r#` is two headings).
-    let rest = &text[h.span.start..];
-    match rest.find(['\n', '\r']) {
-        Some(e) if rest[e..].starts_with("\r\n") => h.span.start + e + 2,
-        Some(e) => h.span.start + e + 1,
-        None => text.len(),
-    }
+    // The heading's own line ends at the first `\n` after its start (a lone `\r` was
+    // read as `\n` by `SourceFile::new`; `section` keeps the range from reversing).
+    text[h.span.start..]
+        .find('\n')
+        .map_or(text.len(), |e| h.span.start + e + 1)
 }
 
 /// The text of heading `i`'s section: from the line after the heading to the next heading
