@@ -107,6 +107,17 @@ pub(crate) struct Update {
     pub(crate) touched: Option<BTreeSet<String>>,
 }
 
+impl Update {
+    /// What `work` did since `start`, with the files whose findings it computed again.
+    pub(crate) fn since(work: Work, start: Instant, touched: Option<BTreeSet<String>>) -> Update {
+        Update {
+            work,
+            elapsed: start.elapsed(),
+            touched,
+        }
+    }
+}
+
 /// A site built in memory, with what it takes to update it.
 pub(crate) struct LiveSite {
     options: Options,
@@ -248,7 +259,7 @@ impl LiveSite {
         }
         if everything {
             *self = LiveSite::load(&self.options)?;
-            return Ok(self.update(Work::Full, start, None));
+            return Ok(Update::since(Work::Full, start, None));
         }
         if theme {
             self.theme = Theme::load(&self.options.root, &self.site.config.theme)?;
@@ -289,12 +300,14 @@ impl LiveSite {
         let mut changed_pages: Vec<(usize, Arc<ParsedPage>)> = Vec::new();
         for (rel, entry) in reparsed {
             let index = self.index_of.get(&rel).copied();
-            let in_model_findings = self
-                .model_diagnostics
-                .iter()
-                .any(|d| d.path == entry.found_path());
+            // A page with a permalink finding may resolve it: the model must be rebuilt.
+            let in_model_findings = |page: &ParsedPage| {
+                self.model_diagnostics
+                    .iter()
+                    .any(|d| d.path == page.source.path)
+            };
             match (index, &entry.page) {
-                (Some(i), Some(page)) if !in_model_findings => {
+                (Some(i), Some(page)) if !in_model_findings(page) => {
                     changed_pages.push((i, Arc::clone(page)));
                 }
                 _ => structural = true,
@@ -326,16 +339,16 @@ impl LiveSite {
             let work = Work::Remodel {
                 parsed: parsed + fresh_count,
             };
-            return Ok(self.update(work, start, None));
+            return Ok(Update::since(work, start, None));
         }
         if changed_pages.is_empty() {
             if theme {
                 self.render_all()?;
                 self.collect();
-                return Ok(self.update(Work::Rerender, start, None));
+                return Ok(Update::since(Work::Rerender, start, None));
             }
             // An asset changed in place: it is served from disk, so only reload.
-            return Ok(self.update(
+            return Ok(Update::since(
                 Work::Incremental {
                     parsed: 0,
                     validated: 0,
@@ -355,7 +368,7 @@ impl LiveSite {
                     // The structure changed after all: rebuild the model from the parses.
                     let config = self.site.config.clone();
                     self.remodel(config)?;
-                    return Ok(self.update(Work::Remodel { parsed }, start, None));
+                    return Ok(Update::since(Work::Remodel { parsed }, start, None));
                 }
             }
         }
@@ -412,15 +425,7 @@ impl LiveSite {
             validated: to_validate.len(),
             rendered: outputs.len(),
         };
-        Ok(self.update(work, start, Some(touched)))
-    }
-
-    fn update(&self, work: Work, start: Instant, touched: Option<BTreeSet<String>>) -> Update {
-        Update {
-            work,
-            elapsed: start.elapsed(),
-            touched,
-        }
+        Ok(Update::since(work, start, Some(touched)))
     }
 
     /// Builds the model from the kept parses, then validates and renders everything.
@@ -531,13 +536,6 @@ impl LiveSite {
         self.diagnostics = crate::apply_rule_levels(&self.site.config, all);
         let links = self.findings.iter().map(|f| f.links).sum();
         self.summary = Summary::new(self.parses.len(), &self.diagnostics, links, 0);
-    }
-}
-
-impl ParseEntry {
-    /// The diagnostic path of the file (`content/…`).
-    fn found_path(&self) -> String {
-        format!("{CONTENT}/{}", self.found.rel_path)
     }
 }
 

@@ -421,14 +421,7 @@ fn rebuild(
         Some(mut live) => live.apply(changed).map(|update| (live, update)),
         None => {
             let start = Instant::now();
-            LiveSite::load(site).map(|live| {
-                let update = Update {
-                    work: Work::Full,
-                    elapsed: start.elapsed(),
-                    touched: None,
-                };
-                (live, update)
-            })
+            LiveSite::load(site).map(|live| (live, Update::since(Work::Full, start, None)))
         }
     };
     match result {
