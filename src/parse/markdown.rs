@@ -1,7 +1,9 @@
-//! Markdown: one pulldown-cmark pass over a page body that both extracts what
-//! validation needs (headings and their ids, explicit anchors, links with spans) and
-//! renders the body HTML with those same ids, so a checked `#fragment` is exactly a
-//! rendered `id`.
+//! Markdown: a pulldown-cmark pass over a page body that extracts what validation needs
+//! (headings and their ids, explicit anchors, links with spans), and a second one, when
+//! the page is rendered, that renders the body HTML with those same heading ids, so a
+//! checked `#fragment` is exactly a rendered `id`. Both stream the parser's events;
+//! only a body with kramdown attribute lists is held as a list of events, to attach each
+//! list to the block above it.
 //!
 //! Also handled here, because they must never leak into the HTML as text:
 //! - ERB tags (`<%= partial(…) %>`) are left out, each an `unsupported-syntax` warning;
@@ -13,6 +15,7 @@
 //! Both are blanked out of the text before parsing (replaced by spaces, outside code),
 //! which keeps every byte offset equal to the file's.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::ops::Range;
 
@@ -108,8 +111,28 @@ pub struct Markdown {
     /// The rendered body HTML (root-relative links carry the base path); empty from
     /// [`scan_body`].
     pub html: String,
-    /// Table of contents for the theme.
-    pub toc: Vec<TocEntry>,
+}
+
+impl Markdown {
+    /// Table of contents for the theme: the headings h2–h4 not marked `no_toc`, in
+    /// document order. Made on demand from [`Markdown::headings`], so pages do not
+    /// carry a second copy of their headings.
+    pub fn toc(&self) -> Vec<TocEntry> {
+        toc_entries(&self.headings)
+    }
+}
+
+/// The table-of-contents entries of `headings`: h2–h4 not marked `no_toc`.
+pub fn toc_entries(headings: &[Heading]) -> Vec<TocEntry> {
+    headings
+        .iter()
+        .filter(|h| h.in_toc && (2..=4).contains(&h.level))
+        .map(|h| TocEntry {
+            level: h.level,
+            id: h.id.clone(),
+            title: h.text.clone(),
+        })
+        .collect()
 }
 
 /// A kramdown attribute list found on its own line.
@@ -144,40 +167,339 @@ pub fn parse_body(
     base_path: &str,
     diags: &mut Vec<Diagnostic>,
 ) -> Markdown {
-    body(file, body_start, Some(base_path), true, diags)
+    let (work, ials) = prepare(file, body_start, diags);
+    if !ials.is_empty() {
+        return body_with_ials(file, body_start, &work, &ials, Some(base_path), true, diags);
+    }
+    let mut md = scan(&work, body_start, true);
+    md.html = render(&work, body_start, base_path, &md.headings);
+    md
 }
 
-/// Only the HTML of [`parse_body`] (links are not collected).
-pub(crate) fn render_body(file: &SourceFile, body_start: usize, base_path: &str) -> String {
-    body(file, body_start, Some(base_path), false, &mut Vec::new()).html
+/// Only the HTML of [`parse_body`] (links are not collected). `headings` are the page's
+/// headings as [`scan_body`] found them in the same text: their ids are rendered without
+/// working them out again (when they do not fit the text, they are worked out again).
+pub(crate) fn render_body(
+    file: &SourceFile,
+    body_start: usize,
+    base_path: &str,
+    headings: &[Heading],
+) -> String {
+    let mut diags = Vec::new();
+    let (work, ials) = prepare(file, body_start, &mut diags);
+    if !ials.is_empty() {
+        return body_with_ials(
+            file,
+            body_start,
+            &work,
+            &ials,
+            Some(base_path),
+            false,
+            &mut diags,
+        )
+        .html;
+    }
+    render(&work, body_start, base_path, headings)
 }
 
 /// [`parse_body`] without the HTML (`html` is empty): what checking needs. The HTML is
 /// made when the page is rendered ([`crate::parse::ParsedPage::html`]), so a site's
 /// pages are never all held as HTML at once.
 pub fn scan_body(file: &SourceFile, body_start: usize, diags: &mut Vec<Diagnostic>) -> Markdown {
-    body(file, body_start, None, true, diags)
+    let (work, ials) = prepare(file, body_start, diags);
+    if ials.is_empty() {
+        scan(&work, body_start, true)
+    } else {
+        body_with_ials(file, body_start, &work, &ials, None, true, diags)
+    }
 }
 
-/// Parses the body; renders HTML with `html`'s base path when it is given; collects
-/// links and footnote anchors when `links` is set.
-fn body(
+/// The body of `file` from `body_start` with ERB tags and attribute lists blanked out
+/// (borrowed when it has neither), and the attribute lists.
+fn prepare<'a>(
+    file: &'a SourceFile,
+    body_start: usize,
+    diags: &mut Vec<Diagnostic>,
+) -> (Cow<'a, str>, Vec<Ial>) {
+    let body = &file.text[body_start..];
+    let mut ials = Vec::new();
+    if body.contains("<%") || body.contains("{:") {
+        let blanked = blank_unsupported(file, body_start, &mut ials, diags);
+        (Cow::Owned(blanked), ials)
+    } else {
+        (Cow::Borrowed(body), ials)
+    }
+}
+
+/// A heading met by [`scan`] whose id is made once the whole body has been read.
+struct PendingHeading<'a> {
+    level: u8,
+    text: String,
+    explicit: Option<CowStr<'a>>,
+    span: Range<usize>,
+}
+
+/// Headings, anchors and links (when `links_wanted`) of `work`, a body without attribute
+/// lists, in one streaming pass; `html` is left empty.
+fn scan(work: &str, body_start: usize, links_wanted: bool) -> Markdown {
+    let mut slugger = Slugger::new();
+    // Raw-HTML ids, then heading ids, then footnotes: the order `body_with_ials` pushes
+    // them in, which the stable sort below keeps for equal starts.
+    let mut anchors = Vec::new();
+    let mut footnotes = Vec::new();
+    // Raw-HTML links, then Markdown links and images, likewise.
+    let mut links = Vec::new();
+    let mut md_links = Vec::new();
+    let mut pending: Vec<PendingHeading<'_>> = Vec::new();
+    let mut in_heading = false;
+    for (event, range) in Parser::new_ext(work, options()).into_offset_iter() {
+        match event {
+            Event::Start(Tag::Heading { level, id, .. }) => {
+                if let Some(id) = &id {
+                    // Explicit ids first, so generated slugs avoid them.
+                    slugger.reserve(id);
+                }
+                let span = body_start + range.start..body_start + trim_end(work, range).end;
+                pending.push(PendingHeading {
+                    level: heading_level(level),
+                    text: String::new(),
+                    explicit: id,
+                    span,
+                });
+                in_heading = true;
+            }
+            Event::End(TagEnd::Heading(_)) => in_heading = false,
+            Event::Text(t) | Event::Code(t) if in_heading => {
+                if let Some(h) = pending.last_mut() {
+                    h.text.push_str(&t);
+                }
+            }
+            Event::Start(Tag::HtmlBlock) | Event::InlineHtml(_) => html_ids_and_links(
+                &work[range.clone()],
+                body_start + range.start,
+                &mut slugger,
+                &mut anchors,
+                &mut links,
+            ),
+            event @ Event::Start(
+                Tag::Link { .. } | Tag::Image { .. } | Tag::FootnoteDefinition(_),
+            ) if links_wanted => {
+                link_or_footnote(
+                    &event,
+                    range,
+                    work,
+                    body_start,
+                    &mut md_links,
+                    &mut footnotes,
+                );
+            }
+            _ => {}
+        }
+    }
+
+    let mut headings = Vec::with_capacity(pending.len());
+    for h in pending {
+        let explicit_id = h.explicit.is_some();
+        let id = match h.explicit {
+            Some(id) => id.into_string(),
+            None => slugger.unique(&h.text),
+        };
+        anchors.push(Anchor {
+            id: id.clone(),
+            span: h.span.clone(),
+            source: if explicit_id {
+                AnchorSource::Explicit
+            } else {
+                AnchorSource::Heading
+            },
+        });
+        let trimmed = h.text.trim();
+        let text = if trimmed.len() == h.text.len() {
+            h.text
+        } else {
+            trimmed.to_string()
+        };
+        headings.push(Heading {
+            level: h.level,
+            text,
+            id,
+            explicit_id,
+            span: h.span,
+            in_toc: true,
+        });
+    }
+    anchors.append(&mut footnotes);
+    links.append(&mut md_links);
+    links.sort_by_key(|l| l.span.start);
+    anchors.sort_by_key(|a| a.span.start);
+    Markdown {
+        headings,
+        anchors,
+        links,
+        html: String::new(),
+    }
+}
+
+/// Explicit ids (`id=`, `<a name=>`) and link targets (`<a href>`, `<area href>`,
+/// `<img src>`) in a piece of raw HTML starting at file offset `at`.
+fn html_ids_and_links(
+    html: &str,
+    at: usize,
+    slugger: &mut Slugger,
+    anchors: &mut Vec<Anchor>,
+    links: &mut Vec<Link>,
+) {
+    for attr in html_scan::attributes(html) {
+        let span = at + attr.span.start..at + attr.span.end;
+        match (attr.tag.as_str(), attr.name.as_str()) {
+            (_, "id") | ("a", "name") if !attr.value.is_empty() => {
+                slugger.reserve(attr.value);
+                anchors.push(Anchor {
+                    id: attr.value.to_string(),
+                    span,
+                    source: AnchorSource::Explicit,
+                });
+            }
+            ("a" | "area", "href") | ("img", "src") => links.push(Link {
+                dest: attr.value.to_string(),
+                span,
+                kind: LinkKind::Html,
+            }),
+            _ => {}
+        }
+    }
+}
+
+/// Records a Markdown link or image (in `links`) or a footnote definition (in
+/// `footnotes`) that `event` at body range `range` starts.
+fn link_or_footnote(
+    event: &Event<'_>,
+    range: Range<usize>,
+    work: &str,
+    body_start: usize,
+    links: &mut Vec<Link>,
+    footnotes: &mut Vec<Anchor>,
+) {
+    match event {
+        Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            ..
+        }) if *link_type != LinkType::Email => {
+            links.push(Link {
+                dest: dest_url.to_string(),
+                span: dest_span(work, body_start, range, dest_url),
+                kind: LinkKind::Markdown,
+            });
+        }
+        Event::Start(Tag::Image { dest_url, .. }) => links.push(Link {
+            dest: dest_url.to_string(),
+            span: dest_span(work, body_start, range, dest_url),
+            kind: LinkKind::Image,
+        }),
+        Event::Start(Tag::FootnoteDefinition(label)) => footnotes.push(Anchor {
+            id: label.to_string(),
+            span: body_start + range.start..body_start + range.start,
+            source: AnchorSource::Footnote,
+        }),
+        _ => {}
+    }
+}
+
+/// The HTML of `work`, a body without attribute lists, in one streaming pass, headings
+/// rendered with the ids of `headings`. When `headings` are not this text's (the Nth
+/// heading starts elsewhere, or the counts differ), they are worked out again.
+fn render(work: &str, body_start: usize, base_path: &str, headings: &[Heading]) -> String {
+    match render_with(work, body_start, base_path, headings) {
+        Ok(html) => html,
+        Err(_) => {
+            let headings = scan(work, body_start, false).headings;
+            match render_with(work, body_start, base_path, &headings) {
+                Ok(html) | Err(html) => html,
+            }
+        }
+    }
+}
+
+/// [`render`] with the given headings; `Err` (with the HTML made anyway) when they do
+/// not fit the text.
+fn render_with(
+    work: &str,
+    body_start: usize,
+    base_path: &str,
+    headings: &[Heading],
+) -> Result<String, String> {
+    let mut next = 0;
+    let mut fits = true;
+    let mut open: Option<&Heading> = None;
+    let events = Parser::new_ext(work, options())
+        .into_offset_iter()
+        .map(|(event, range)| match event {
+            Event::Start(Tag::Heading { level, classes, .. }) => {
+                let h = headings.get(next);
+                next += 1;
+                let level = heading_level(level);
+                if h.is_none_or(|h| h.level != level || h.span.start != body_start + range.start) {
+                    fits = false;
+                }
+                let id = h.map_or("", |h| h.id.as_str());
+                let mut tag = String::with_capacity(16 + id.len());
+                let _ = write!(tag, "<h{level} id=\"");
+                pulldown_cmark_escape::escape_html(&mut tag, id).ok();
+                tag.push('"');
+                let classes: Vec<&str> = classes
+                    .iter()
+                    .map(|c| c.as_ref())
+                    .filter(|c| *c != "no_toc")
+                    .collect();
+                if !classes.is_empty() {
+                    tag.push_str(" class=\"");
+                    pulldown_cmark_escape::escape_html(&mut tag, &classes.join(" ")).ok();
+                    tag.push('"');
+                }
+                tag.push('>');
+                open = h;
+                Event::Html(CowStr::from(tag))
+            }
+            Event::End(TagEnd::Heading(level)) => {
+                let close = match open.take() {
+                    Some(h) => heading_close(&h.id, h.level),
+                    None => heading_close("", heading_level(level)),
+                };
+                Event::Html(CowStr::from(close))
+            }
+            other => rebase_event(other, base_path),
+        });
+    let mut html = String::with_capacity(work.len() + work.len() / 4);
+    pulldown_cmark::html::push_html(&mut html, events);
+    if fits && next == headings.len() {
+        Ok(html)
+    } else {
+        Err(html)
+    }
+}
+
+/// What ends a rendered heading: its anchor link and the closing tag.
+fn heading_close(id: &str, level: u8) -> String {
+    format!(
+        " <a class=\"anchor\" href=\"#{}\" aria-label=\"Link to this section\">#</a></h{}>\n",
+        escape_attr(id),
+        level
+    )
+}
+
+/// The body with attribute lists: parsed into a list of events, which are walked to
+/// attach each list to the block above it. Renders HTML with `html`'s base path when it
+/// is given; collects links and footnote anchors when `links_wanted` is set.
+fn body_with_ials(
     file: &SourceFile,
     body_start: usize,
+    work: &str,
+    ials: &[Ial],
     html: Option<&str>,
     links_wanted: bool,
     diags: &mut Vec<Diagnostic>,
 ) -> Markdown {
-    let body = &file.text[body_start..];
-    let mut ials = Vec::new();
-    let blanked;
-    let work: &str = if body.contains("<%") || body.contains("{:") {
-        blanked = blank_unsupported(file, body_start, &mut ials, diags);
-        &blanked
-    } else {
-        body
-    };
-
     let events: Vec<(Event<'_>, Range<usize>)> = Parser::new_ext(work, options())
         .into_offset_iter()
         .collect();
@@ -190,32 +512,17 @@ fn body(
     for (event, range) in &events {
         match event {
             Event::Start(Tag::Heading { id: Some(id), .. }) => slugger.reserve(id),
-            Event::Start(Tag::HtmlBlock) | Event::InlineHtml(_) => {
-                for attr in html_scan::attributes(&work[range.clone()]) {
-                    let span = body_start + range.start + attr.span.start
-                        ..body_start + range.start + attr.span.end;
-                    match (attr.tag.as_str(), attr.name.as_str()) {
-                        (_, "id") | ("a", "name") if !attr.value.is_empty() => {
-                            slugger.reserve(attr.value);
-                            anchors.push(Anchor {
-                                id: attr.value.to_string(),
-                                span,
-                                source: AnchorSource::Explicit,
-                            });
-                        }
-                        ("a" | "area", "href") | ("img", "src") => links.push(Link {
-                            dest: attr.value.to_string(),
-                            span,
-                            kind: LinkKind::Html,
-                        }),
-                        _ => {}
-                    }
-                }
-            }
+            Event::Start(Tag::HtmlBlock) | Event::InlineHtml(_) => html_ids_and_links(
+                &work[range.clone()],
+                body_start + range.start,
+                &mut slugger,
+                &mut anchors,
+                &mut links,
+            ),
             _ => {}
         }
     }
-    for ial in &ials {
+    for ial in ials {
         if let Some(id) = &ial.id {
             slugger.reserve(id);
         }
@@ -225,7 +532,7 @@ fn body(
     let mut heading_attrs: Vec<(usize, &Ial)> = Vec::new(); // (start event index, ial)
     let mut paragraph_attrs: Vec<(usize, usize, &Ial)> = Vec::new(); // (start, end, ial)
     let mut toc_lists: Vec<(usize, usize, &Ial)> = Vec::new();
-    for ial in &ials {
+    for ial in ials {
         let above: Vec<&Block> = blocks
             .iter()
             .filter(|b| {
@@ -334,30 +641,14 @@ fn body(
 
     // Links, images, footnote anchors.
     for (event, range) in events.iter().filter(|_| links_wanted) {
-        match event {
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                ..
-            }) if *link_type != LinkType::Email => {
-                links.push(Link {
-                    dest: dest_url.to_string(),
-                    span: dest_span(work, body_start, range.clone(), dest_url),
-                    kind: LinkKind::Markdown,
-                });
-            }
-            Event::Start(Tag::Image { dest_url, .. }) => links.push(Link {
-                dest: dest_url.to_string(),
-                span: dest_span(work, body_start, range.clone(), dest_url),
-                kind: LinkKind::Image,
-            }),
-            Event::Start(Tag::FootnoteDefinition(label)) => anchors.push(Anchor {
-                id: label.to_string(),
-                span: body_start + range.start..body_start + range.start,
-                source: AnchorSource::Footnote,
-            }),
-            _ => {}
-        }
+        link_or_footnote(
+            event,
+            range.clone(),
+            work,
+            body_start,
+            &mut links,
+            &mut anchors,
+        );
     }
     links.sort_by_key(|l| l.span.start);
     anchors.sort_by_key(|a| a.span.start);
@@ -371,23 +662,12 @@ fn body(
         }
     }
 
-    let toc = headings
-        .iter()
-        .filter(|h| h.in_toc && (2..=4).contains(&h.level))
-        .map(|h| TocEntry {
-            level: h.level,
-            id: h.id.clone(),
-            title: h.text.clone(),
-        })
-        .collect();
-
     let Some(base_path) = html else {
         return Markdown {
             headings,
             anchors,
             links,
             html: String::new(),
-            toc,
         };
     };
 
@@ -426,11 +706,7 @@ fn body(
                 }
                 open.push('>');
                 out.push(Event::Html(CowStr::from(open)));
-                heading_close = Some(format!(
-                    " <a class=\"anchor\" href=\"#{}\" aria-label=\"Link to this section\">#</a></h{}>\n",
-                    escape_attr(&h.id),
-                    h.level
-                ));
+                heading_close = Some(self::heading_close(&h.id, h.level));
                 continue;
             }
             if idx == end {
@@ -472,7 +748,6 @@ fn body(
         anchors,
         links,
         html,
-        toc,
     }
 }
 
@@ -761,9 +1036,11 @@ fn dest_span(work: &str, body_start: usize, range: Range<usize>, dest: &str) -> 
         return body_start + range.start..body_start + range.end;
     }
     // `[text](dest "title")`: the destination follows `](` (or `](<`); the link text and
-    // the title may repeat it, so search there first.
+    // the title may repeat it, so search there first (each `]` followed by `(`: the
+    // places of `](`, found with a one-byte search).
     let found = text
-        .match_indices("](")
+        .match_indices(']')
+        .filter(|&(i, _)| text.as_bytes().get(i + 1) == Some(&b'('))
         .find_map(|(i, _)| {
             let after = &text[i + 2..];
             if after.starts_with(dest) {
@@ -845,7 +1122,7 @@ mod tests {
             "{}",
             md.html
         );
-        assert_eq!(md.toc.len(), 5);
+        assert_eq!(md.toc().len(), 5);
     }
 
     #[test]
@@ -932,7 +1209,7 @@ mod tests {
             "{}",
             md.html
         );
-        assert_eq!(md.toc.len(), 2);
+        assert_eq!(md.toc().len(), 2);
     }
 
     #[test]

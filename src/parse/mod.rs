@@ -35,7 +35,12 @@ impl ParsedPage {
     /// The body rendered to HTML, root-relative links prefixed with `base_path` (`""` or
     /// `/handbook`). Parses the body again: pages are kept without their HTML.
     pub fn html(&self, base_path: &str) -> String {
-        markdown::render_body(&self.source, self.body_start, base_path)
+        markdown::render_body(
+            &self.source,
+            self.body_start,
+            base_path,
+            &self.markdown.headings,
+        )
     }
 }
 

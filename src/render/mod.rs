@@ -274,7 +274,7 @@ struct PageContext<'a> {
     description: Option<&'a str>,
     url: String,
     content: String,
-    toc: &'a [TocEntry],
+    toc: Vec<TocEntry>,
     source_path: &'a str,
     layout: Option<&'a str>,
     extra: &'a serde_json::Map<String, serde_json::Value>,
@@ -468,7 +468,7 @@ impl<'a> Renderer<'a> {
                     None => html,
                 }
             },
-            toc: &p.parsed.markdown.toc,
+            toc: p.parsed.markdown.toc(),
             source_path: &p.parsed.source.path,
             layout: fm.layout.as_deref(),
             extra: &fm.data,
