@@ -419,20 +419,17 @@ impl<'a> Renderer<'a> {
     }
 
     fn ladder_json(&self) -> Result<OutputFile> {
-        let json = serde_json::to_string_pretty(&self.views.json).map_err(|e| Error::Template {
-            template: "ladder.json".to_string(),
-            message: e.to_string(),
+        // Written once, escaping as it goes: building the text and then replacing in it
+        // held four copies of a file that is 14 MB at 10,000 pages.
+        let mut json = Vec::with_capacity(64 * 1024);
+        serde_json::to_writer_pretty(ScriptSafe(&mut json), &self.views.json).map_err(|e| {
+            Error::Template {
+                template: "ladder.json".to_string(),
+                message: e.to_string(),
+            }
         })?;
-        // `<`, `>` and `&` only occur inside JSON strings: escaping them keeps the file
-        // valid JSON and harmless if a page ever embeds it in a `<script>`.
-        let json = json
-            .replace('<', "\\u003c")
-            .replace('>', "\\u003e")
-            .replace('&', "\\u0026");
-        Ok(OutputFile::bytes(
-            "ladder.json",
-            format!("{json}\n").into_bytes(),
-        ))
+        json.push(b'\n');
+        Ok(OutputFile::bytes("ladder.json", json))
     }
 
     /// The job-families index, on the families' root folder page.
@@ -847,6 +844,32 @@ fn sitemap(site: &Site) -> String {
     }
     xml.push_str("</urlset>\n");
     xml
+}
+
+/// A writer for JSON text that writes `<`, `>` and `&` as `\u003c`, `\u003e` and
+/// `\u0026`. In JSON they only occur inside strings, so the file stays the same JSON and
+/// is harmless if a page ever embeds it in a `<script>`.
+struct ScriptSafe<W>(W);
+
+impl<W: std::io::Write> std::io::Write for ScriptSafe<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let mut rest = buf;
+        while let Some(i) = rest.iter().position(|b| matches!(b, b'<' | b'>' | b'&')) {
+            self.0.write_all(&rest[..i])?;
+            self.0.write_all(match rest[i] {
+                b'<' => b"\\u003c",
+                b'>' => b"\\u003e",
+                _ => b"\\u0026",
+            })?;
+            rest = &rest[i + 1..];
+        }
+        self.0.write_all(rest)?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.0.flush()
+    }
 }
 
 #[cfg(test)]
