@@ -168,7 +168,7 @@ fn body(
     links_wanted: bool,
     diags: &mut Vec<Diagnostic>,
 ) -> Markdown {
-    let body = &file.text[body_start..];
+    let body = &file.text()[body_start..];
     let mut ials = Vec::new();
     let blanked;
     let work: &str = if body.contains("<%") || body.contains("{:") {
@@ -259,7 +259,7 @@ fn body(
                         Rule::UnsupportedSyntax,
                         file,
                         ial.span.clone(),
-                        format!("kramdown attribute list `{}` follows no heading or paragraph; it was dropped", &file.text[ial.span.clone()]),
+                        format!("kramdown attribute list `{}` follows no heading or paragraph; it was dropped", &file.text()[ial.span.clone()]),
                         "attach it to the line right below a heading or paragraph, or remove it",
                     )
                     .with_key("ial-dropped"),
@@ -275,7 +275,7 @@ fn body(
                     format!(
                         "`{}` in kramdown attribute list `{}` is not supported; it was dropped",
                         ial.unsupported.join(" "),
-                        &file.text[ial.span.clone()]
+                        &file.text()[ial.span.clone()]
                     ),
                     "only `toc`, `.class`, `.no_toc` and `#id` are applied; use raw HTML for other attributes",
                 )
@@ -643,7 +643,7 @@ fn blank_unsupported(
     ials: &mut Vec<Ial>,
     diags: &mut Vec<Diagnostic>,
 ) -> String {
-    let body = &file.text[body_start..];
+    let body = &file.text()[body_start..];
     let code: Vec<Range<usize>> = Parser::new_ext(body, options())
         .into_offset_iter()
         .filter_map(|(e, r)| match e {
