@@ -385,6 +385,18 @@ impl Site {
         })
     }
 
+    /// Frees each page's links and anchors, which only validation reads: a build calls
+    /// this between validating and rendering, so that they do not add to the peak
+    /// memory of rendering. A page shared elsewhere (a live preview's cache) keeps them.
+    pub fn drop_link_data(&mut self) {
+        for page in &mut self.pages {
+            if let Some(parsed) = Arc::get_mut(&mut page.parsed) {
+                parsed.markdown.links = Vec::new();
+                parsed.markdown.anchors = Vec::new();
+            }
+        }
+    }
+
     /// Replaces page `index` with a new parse of the same file, in place, when that keeps
     /// the site's structure: the same source file, the same front-matter `permalink`
     /// (so the same URL), and a job family only where there was one. Updates the title,
