@@ -232,8 +232,10 @@ impl LineIndex {
         let mut starts = vec![0];
         let mut non_ascii = Vec::new();
         let mut line_start = 0;
+        // Most pages are all ASCII: then no line needs looking at.
+        let ascii = bytes.is_ascii();
         let mut end_line = |starts: &mut Vec<u32>, non_ascii: &mut Vec<u32>, end: usize| {
-            if !bytes[line_start..end].is_ascii() {
+            if !ascii && !bytes[line_start..end].is_ascii() {
                 non_ascii.push(saturate(starts.len() - 1));
             }
             starts.push(saturate(end));
@@ -248,9 +250,10 @@ impl LineIndex {
                 _ => {}
             }
         }
-        if !bytes[line_start..].is_ascii() {
+        if !ascii && !bytes[line_start..].is_ascii() {
             non_ascii.push(saturate(starts.len() - 1));
         }
+        starts.shrink_to_fit();
         LineIndex {
             starts,
             non_ascii,

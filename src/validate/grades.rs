@@ -138,13 +138,11 @@ fn check_level(
             )
             .with_key(format!("{}={grade}", level.title)),
         );
-    } else if scale.check_rank {
+    } else if scale.check_rank && has_rank_word(&level.title, scale) {
         let guess = level.rank(scale);
-        let explicit = has_rank_word(&level.title, scale);
         // Only titles that settle their track: "Senior Program Manager" may be a senior
         // IC or a senior manager, and roles called "… Manager" are graded both ways.
-        if explicit
-            && guess.track.is_some()
+        if guess.track.is_some()
             && !guess.readings.is_empty()
             && !guess.readings.iter().any(|r| r.2 == grade)
         {
