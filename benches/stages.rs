@@ -379,7 +379,7 @@ fn parse(c: &mut Criterion) {
         family_page(&all, i),
     );
     let mut group = c.benchmark_group("parse");
-    group.throughput(Throughput::Bytes(file.text.len() as u64));
+    group.throughput(Throughput::Bytes(file.text().len() as u64));
     group.bench_function("parse_page one family page", |b| {
         b.iter_batched(
             || file.clone(),

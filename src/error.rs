@@ -17,6 +17,12 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// A page changed on disk between its parse and its rendering in one build.
+    #[error("`{path}` changed while the site was being built; build again")]
+    Changed {
+        /// The page's file.
+        path: PathBuf,
+    },
     /// `ladder.toml` (or the file given with `--config`) is invalid.
     #[error("invalid config `{path}`: {message}")]
     Config {

@@ -204,10 +204,12 @@ pub fn check(options: &Options) -> Result<Outcome> {
 ///
 /// Errors: everything [`check`] returns; [`Error::Template`] for a theme that fails to
 /// load or render; [`Error::Io`]/[`Error::Usage`] from writing. On any error the previous
-/// output directory is left untouched.
+/// output directory is left untouched. The outcome's pages no longer hold their links
+/// and anchors ([`Site::drop_link_data`]).
 pub fn build(options: &Options) -> Result<Outcome> {
     let start = Instant::now();
     let mut outcome = check(options)?;
+    outcome.site.drop_link_data();
     let theme = render::Theme::load(&options.root, &outcome.site.config.theme)?;
     let output = output_dir(options);
     // Rendered pages go straight to disk, in parallel: only a few are in memory at once.

@@ -4,11 +4,19 @@
 //! included. Offsets are byte offsets into [`SourceFile::text`]; lines are 1-based and
 //! columns are 1-based counts of Unicode scalar values (chars), as editors show them.
 
+use std::borrow::Cow;
 use std::ops::Range;
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
+use crate::error::{Error, Result};
+
 /// One file read from `content/`.
+///
+/// A page's text is needed while it is parsed. After that, [`SourceFile::release_text`]
+/// drops it (a 10,000-page site holds 124 MB of text), keeping a line index that
+/// locates findings without it, and the text's length and hash, so that a later
+/// re-read ([`SourceFile::read_text`]) is known to be the same text.
 #[derive(Debug, Clone)]
 pub struct SourceFile {
     /// Path relative to the site root, with `/` separators, e.g. `content/a/b.md`.
@@ -17,12 +25,32 @@ pub struct SourceFile {
     pub rel_path: String,
     /// Absolute (or root-joined) path on disk, for error messages and re-reading.
     pub disk_path: PathBuf,
-    /// The full text of the file as read, a leading byte-order mark removed and each lone
-    /// CR (old Mac line ends) read as LF: the same length, so every offset is the file's.
-    pub text: String,
-    /// Line starts of `text`, computed the first time a position is asked for (most
-    /// pages never have a finding).
+    /// The text as read (see [`SourceFile::text`]); empty once released.
+    text: String,
+    /// Length and hash of the text, once released.
+    released: Option<Digest>,
+    /// The text read again after its release, for a source line or a column on a line
+    /// that is not ASCII; `None` inside when the file changed or cannot be read.
+    reread: OnceLock<Option<String>>,
+    /// Line starts of the text, computed the first time a position is asked for (most
+    /// pages never have a finding), or on release.
     lines: OnceLock<LineIndex>,
+}
+
+/// Length in bytes and xxh3 hash of a text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Digest {
+    len: usize,
+    hash: u64,
+}
+
+impl Digest {
+    fn of(text: &str) -> Digest {
+        Digest {
+            len: text.len(),
+            hash: xxhash_rust::xxh3::xxh3_64(text.as_bytes()),
+        }
+    }
 }
 
 impl SourceFile {
@@ -35,23 +63,108 @@ impl SourceFile {
             rel_path,
             disk_path,
             text: lone_cr_to_lf(text),
+            released: None,
+            reread: OnceLock::new(),
             lines: OnceLock::new(),
         }
+    }
+
+    /// The full text of the file as read, a leading byte-order mark removed and each lone
+    /// CR (old Mac line ends) read as LF: the same length, so every offset is the file's.
+    ///
+    /// After [`SourceFile::release_text`], the file is read again the first time this is
+    /// asked (and kept); `""` when it changed since or cannot be read. Parsing runs
+    /// before the release; later stages ask only for pages with findings. To use the
+    /// text once without keeping it, use [`SourceFile::read_text`].
+    pub fn text(&self) -> &str {
+        match self.released {
+            None => &self.text,
+            Some(digest) => self
+                .reread
+                .get_or_init(|| reread(&self.disk_path, digest))
+                .as_deref()
+                .unwrap_or(""),
+        }
+    }
+
+    /// The text, without keeping a copy: borrowed while it is held, read from disk after
+    /// [`SourceFile::release_text`].
+    ///
+    /// Errors: [`Error::Io`] naming the file when it cannot be read again, and
+    /// [`Error::Changed`] when it no longer holds the text that was parsed.
+    pub fn read_text(&self) -> Result<Cow<'_, str>> {
+        let Some(digest) = self.released else {
+            return Ok(Cow::Borrowed(&self.text));
+        };
+        if let Some(Some(text)) = self.reread.get() {
+            return Ok(Cow::Borrowed(text));
+        }
+        let bytes = std::fs::read(&self.disk_path)
+            .map_err(|e| Error::io("cannot read", &self.disk_path, e))?;
+        normalize(bytes)
+            .filter(|t| Digest::of(t) == digest)
+            .map(Cow::Owned)
+            .ok_or_else(|| Error::Changed {
+                path: self.disk_path.clone(),
+            })
+    }
+
+    /// Drops the text, keeping what locates a position without it: the line index, and
+    /// which lines are all ASCII (where a column is a byte count). Does nothing for a
+    /// text of 4 GiB or more, whose offsets the index cannot hold.
+    pub fn release_text(&mut self) {
+        if self.released.is_some() || u32::try_from(self.text.len()).is_err() {
+            return;
+        }
+        self.lines();
+        self.released = Some(Digest::of(&self.text));
+        self.text = String::new();
     }
 
     fn lines(&self) -> &LineIndex {
         self.lines.get_or_init(|| LineIndex::new(&self.text))
     }
 
-    /// The 1-based line and column of byte `offset` (clamped to the text).
+    /// The 1-based line and column of byte `offset` (clamped to the text). After the
+    /// release, a column on a line that is not ASCII needs the text again; when the file
+    /// changed, it is counted in bytes instead.
     pub fn position(&self, offset: usize) -> Position {
-        self.lines().position(&self.text, offset)
+        let lines = self.lines();
+        if self.released.is_some() {
+            if let Some(p) = lines.ascii_position(offset) {
+                return p;
+            }
+            let text = self.text();
+            if text.is_empty() {
+                return lines.byte_position(offset);
+            }
+            return lines.position(text, offset);
+        }
+        lines.position(&self.text, offset)
     }
 
-    /// The text of the 1-based line `line`, without its line break (empty if out of range).
+    /// The text of the 1-based line `line`, without its line break (empty if out of
+    /// range, or when the file changed since it was released).
     pub fn line_text(&self, line: usize) -> &str {
-        self.lines().line_text(&self.text, line)
+        self.lines().line_text(self.text(), line)
     }
+}
+
+/// The text of `disk_path` read again, as [`SourceFile::new`] has it, if it is still the
+/// text of `digest`.
+fn reread(disk_path: &std::path::Path, digest: Digest) -> Option<String> {
+    let text = normalize(std::fs::read(disk_path).ok()?)?;
+    (Digest::of(&text) == digest).then_some(text)
+}
+
+/// A file's bytes as the text a [`SourceFile`] holds: UTF-8, without a byte-order mark,
+/// lone CRs read as LF. `None` when not UTF-8.
+fn normalize(bytes: Vec<u8>) -> Option<String> {
+    let mut text = String::from_utf8(bytes).ok()?;
+    if text.starts_with('\u{feff}') {
+        text.drain(..3);
+    }
+    Some(lone_cr_to_lf(text))
 }
 
 #[cfg(test)]
@@ -97,13 +210,19 @@ pub struct Position {
     pub column: usize,
 }
 
-/// Byte offsets of the start of every line of a text.
+/// Byte offsets of the start of every line of a text, and which lines are not ASCII.
 ///
 /// A line ends at `\n`; a `\r` before it belongs to the line break, and a lone `\r`
-/// (old Mac line endings) also ends a line, as editors treat it.
+/// (old Mac line endings) also ends a line, as editors treat it. Offsets are held as
+/// `u32` (a [`SourceFile`] releases only a text under 4 GiB): in a bigger text, every
+/// position past 4 GiB is given on the line holding byte 4 GiB.
 #[derive(Debug, Clone, Default)]
 pub struct LineIndex {
-    starts: Vec<usize>,
+    starts: Vec<u32>,
+    /// 0-based numbers of the lines holding a byte that is not ASCII, ascending.
+    non_ascii: Vec<u32>,
+    /// Length of the text in bytes.
+    len: usize,
 }
 
 impl LineIndex {
@@ -111,16 +230,35 @@ impl LineIndex {
     pub fn new(text: &str) -> Self {
         let bytes = text.as_bytes();
         let mut starts = vec![0];
-        let mut i = 0;
-        while i < bytes.len() {
+        let mut non_ascii = Vec::new();
+        let mut line_start = 0;
+        // Most pages are all ASCII: then no line needs looking at.
+        let ascii = bytes.is_ascii();
+        let mut end_line = |starts: &mut Vec<u32>, non_ascii: &mut Vec<u32>, end: usize| {
+            if !ascii && !bytes[line_start..end].is_ascii() {
+                non_ascii.push(saturate(starts.len() - 1));
+            }
+            starts.push(saturate(end));
+            line_start = end;
+        };
+        for i in memchr::memchr2_iter(b'\n', b'\r', bytes) {
             match bytes[i] {
-                b'\n' => starts.push(i + 1),
-                b'\r' if bytes.get(i + 1) != Some(&b'\n') => starts.push(i + 1),
+                b'\n' => end_line(&mut starts, &mut non_ascii, i + 1),
+                _ if bytes.get(i + 1) != Some(&b'\n') => {
+                    end_line(&mut starts, &mut non_ascii, i + 1)
+                }
                 _ => {}
             }
-            i += 1;
         }
-        LineIndex { starts }
+        if !ascii && !bytes[line_start..].is_ascii() {
+            non_ascii.push(saturate(starts.len() - 1));
+        }
+        starts.shrink_to_fit();
+        LineIndex {
+            starts,
+            non_ascii,
+            len: text.len(),
+        }
     }
 
     /// Number of lines (a text without line breaks has one).
@@ -133,6 +271,15 @@ impl LineIndex {
         false
     }
 
+    /// The 0-based line holding byte `offset` (at most the text's length).
+    fn line_of(&self, offset: usize) -> usize {
+        let offset = saturate(offset);
+        match self.starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        }
+    }
+
     /// The 1-based position of byte `offset` in `text`; an offset inside a multi-byte
     /// char or past the end is clamped to the nearest char boundary before it.
     pub fn position(&self, text: &str, offset: usize) -> Position {
@@ -140,23 +287,51 @@ impl LineIndex {
         while !text.is_char_boundary(offset) {
             offset -= 1;
         }
-        let line = match self.starts.binary_search(&offset) {
-            Ok(i) => i,
-            Err(i) => i - 1,
-        };
-        let column = text[self.starts[line]..offset].chars().count() + 1;
+        let line = self.line_of(offset);
+        let start = self.starts[line] as usize;
+        let column = text.get(start..offset).map_or(0, |s| s.chars().count()) + 1;
         Position {
             line: line + 1,
             column,
         }
     }
 
+    /// The position of byte `offset` (clamped to the text) when its line is all ASCII,
+    /// where a column is a count of bytes: no text needed. `None` on any other line.
+    pub fn ascii_position(&self, offset: usize) -> Option<Position> {
+        let offset = offset.min(self.len);
+        let line = self.line_of(offset);
+        if self.non_ascii.binary_search(&saturate(line)).is_ok() {
+            return None;
+        }
+        Some(self.byte_position(offset))
+    }
+
+    /// The position of byte `offset` (clamped to the text) with the column counted in
+    /// bytes: the fallback when the text is gone.
+    pub fn byte_position(&self, offset: usize) -> Position {
+        let offset = offset.min(self.len);
+        let line = self.line_of(offset);
+        Position {
+            line: line + 1,
+            column: offset - self.starts[line] as usize + 1,
+        }
+    }
+
     /// Byte range of the 1-based `line`, without its line break.
     pub fn line_range(&self, text: &str, line: usize) -> Range<usize> {
-        let Some(&start) = line.checked_sub(1).and_then(|i| self.starts.get(i)) else {
+        let Some(start) = line
+            .checked_sub(1)
+            .and_then(|i| self.starts.get(i))
+            .map(|&s| s as usize)
+            .filter(|&s| s <= text.len())
+        else {
             return text.len()..text.len();
         };
-        let mut end = self.starts.get(line).copied().unwrap_or(text.len());
+        let mut end = self
+            .starts
+            .get(line)
+            .map_or(text.len(), |&e| (e as usize).min(text.len()));
         let bytes = text.as_bytes();
         while end > start && matches!(bytes[end - 1], b'\n' | b'\r') {
             end -= 1;
@@ -166,8 +341,13 @@ impl LineIndex {
 
     /// The text of the 1-based `line`, without its line break.
     pub fn line_text<'t>(&self, text: &'t str, line: usize) -> &'t str {
-        &text[self.line_range(text, line)]
+        text.get(self.line_range(text, line)).unwrap_or("")
     }
+}
+
+/// `n` as `u32`, or `u32::MAX` when larger (only for texts that are never released).
+fn saturate(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 #[cfg(test)]
@@ -205,6 +385,50 @@ mod tests {
         assert_eq!(index.line_text(text, 2), "b");
         assert_eq!(index.line_text(text, 3), "c");
         assert_eq!(index.line_text(text, 9), "");
+    }
+
+    /// A released file at a temp path holding `bytes`, and the text it was parsed from.
+    fn released(bytes: &[u8]) -> (tempfile::TempDir, SourceFile) {
+        let dir = tempfile::tempdir().unwrap();
+        let disk = dir.path().join("p.md");
+        std::fs::write(&disk, bytes).unwrap();
+        let text = normalize(bytes.to_vec()).unwrap();
+        let mut file = SourceFile::new("content/p.md".into(), "p.md".into(), disk, text);
+        file.release_text();
+        (dir, file)
+    }
+
+    #[test]
+    fn a_released_text_locates_ascii_lines_without_reading_the_file() {
+        let (dir, file) = released(b"---\ntitle: X\n---\n\nSee [here](/x/).\n");
+        std::fs::remove_file(dir.path().join("p.md")).unwrap();
+        let at = "---\ntitle: X\n---\n\nSee [".len();
+        assert_eq!(file.position(at), Position { line: 5, column: 6 });
+        assert_eq!(file.position(999), Position { line: 6, column: 1 });
+        // Gone from disk: a source line is no longer available, and nothing panics.
+        assert_eq!(file.line_text(5), "");
+        assert!(matches!(file.read_text(), Err(Error::Io { .. })));
+    }
+
+    #[test]
+    fn a_released_text_is_read_again_for_columns_in_chars_and_source_lines() {
+        let (_dir, file) = released("\u{feff}café [x](/y/)\r\nnext\rlast".as_bytes());
+        let at = "café [".len();
+        // 'é' is two bytes: the column needs the text, read again from the file.
+        assert_eq!(file.position(at), Position { line: 1, column: 7 });
+        assert_eq!(file.line_text(1), "café [x](/y/)");
+        assert_eq!(file.line_text(3), "last");
+        assert_eq!(file.read_text().unwrap(), "café [x](/y/)\r\nnext\nlast");
+    }
+
+    #[test]
+    fn a_file_changed_after_its_release_is_refused() {
+        let (dir, file) = released("héllo [x](/y/)\n".as_bytes());
+        std::fs::write(dir.path().join("p.md"), "hello, changed [x](/y/)\n").unwrap();
+        assert!(matches!(file.read_text(), Err(Error::Changed { .. })));
+        // Positions fall back to byte columns on the line that is not ASCII.
+        assert_eq!(file.position(8), Position { line: 1, column: 9 });
+        assert_eq!(file.text(), "");
     }
 
     #[test]

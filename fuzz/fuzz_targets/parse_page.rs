@@ -49,7 +49,7 @@ fuzz_target!(|data: &[u8]| {
     );
     let mut diags = Vec::new();
     let parsed = parse::parse_page(file, &mut diags);
-    let text = parsed.source.text.as_str();
+    let text = parsed.source.text();
 
     for d in &diags {
         check_diagnostic(&parsed, d);
@@ -74,8 +74,8 @@ fuzz_target!(|data: &[u8]| {
     }
 
     // Rendering (what `build` does per page).
-    let html = parsed.html("");
-    let rebased = parsed.html("/handbook");
+    let html = parsed.html("").expect("the text is held");
+    let rebased = parsed.html("/handbook").expect("the text is held");
     assert!(html.is_empty() == rebased.is_empty());
 
     // Job-family extraction, as `Site::new` does it.
@@ -118,7 +118,7 @@ fn page_title(p: &ParsedPage) -> String {
 }
 
 fn check_diagnostic(p: &ParsedPage, d: &Diagnostic) {
-    let lines = p.source.position(p.source.text.len()).line;
+    let lines = p.source.position(p.source.text().len()).line;
     assert_eq!(d.path, p.source.path);
     assert!(d.line >= 1 && d.column >= 1, "{d:?}");
     assert!(d.end_line >= 1 && d.end_column >= 1, "{d:?}");

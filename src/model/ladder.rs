@@ -550,7 +550,7 @@ fn section_end(parsed: &ParsedPage, i: usize) -> usize {
         .markdown
         .headings
         .get(i + 1)
-        .map_or(parsed.source.text.len(), |h| h.span.start)
+        .map_or(parsed.source.text().len(), |h| h.span.start)
 }
 
 fn heading_span_end(text: &str, h: &Heading) -> usize {
@@ -565,13 +565,13 @@ fn heading_span_end(text: &str, h: &Heading) -> usize {
 /// (empty, never reversed, when the next heading starts on the same line).
 fn section(parsed: &ParsedPage, i: usize) -> Range<usize> {
     let h = &parsed.markdown.headings[i];
-    let start = heading_span_end(&parsed.source.text, h);
+    let start = heading_span_end(parsed.source.text(), h);
     start..section_end(parsed, i).max(start)
 }
 
 fn prose_levels(page_title: &str, parsed: &ParsedPage) -> Vec<Level> {
     let headings = &parsed.markdown.headings;
-    let text = &parsed.source.text;
+    let text = parsed.source.text();
     let mut levels: Vec<Level> = Vec::new();
     let mut level_headings: Vec<Option<usize>> = Vec::new();
     let mut statement_headings: Vec<usize> = Vec::new();
@@ -783,7 +783,7 @@ fn is_rank_word(w: &str) -> bool {
 /// Levels from grade table rows: a cell that is only a grade (`[Grade 7](…)`), and the
 /// first other cell with letters as the title.
 fn table_levels(parsed: &ParsedPage) -> Vec<Level> {
-    let text = &parsed.source.text;
+    let text = parsed.source.text();
     let mut levels = Vec::new();
     let mut offset = parsed.body_start;
     for line in text[parsed.body_start..].split_inclusive('\n') {
@@ -926,7 +926,7 @@ fn merge_front_matter(mut fm: Vec<Level>, prose: Vec<Level>) -> Vec<Level> {
 
 /// Span of the front-matter line that starts with `key:`.
 fn key_line(parsed: &ParsedPage, key: &str) -> Range<usize> {
-    let text = &parsed.source.text[..parsed.body_start];
+    let text = &parsed.source.text()[..parsed.body_start];
     let mut at = 0;
     for line in text.split_inclusive('\n') {
         if line.starts_with(key) && line[key.len()..].trim_start().starts_with(':') {
@@ -939,7 +939,7 @@ fn key_line(parsed: &ParsedPage, key: &str) -> Range<usize> {
 
 /// The span of `needle` in the front matter at or after `from`.
 fn find_in(parsed: &ParsedPage, from: Range<usize>, needle: &str) -> Option<Range<usize>> {
-    let text = &parsed.source.text[..parsed.body_start];
+    let text = &parsed.source.text()[..parsed.body_start];
     let start = from.start.min(text.len());
     text[start..]
         .find(needle)

@@ -10,8 +10,6 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use rayon::prelude::*;
-
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Rule};
 use crate::discover::FoundFile;
@@ -260,7 +258,7 @@ impl Site {
                 diags.push(d);
                 continue;
             }
-            let title = page_title(&p);
+            let title = p.title.clone();
             by_url.insert(url.clone(), pages.len());
             pages.push(Page {
                 output_path,
@@ -341,11 +339,16 @@ impl Site {
             urls.dedup();
         }
 
-        let families: Vec<ladder::JobFamily> = pages
-            .par_iter()
-            .enumerate()
-            .filter_map(|(i, p)| ladder::extract(i, &p.title, &p.parsed))
-            .collect();
+        // Job families were read at parse time; they move here (a page still shared, as
+        // with a live preview's cache, keeps its own copy).
+        let mut families: Vec<ladder::JobFamily> = Vec::new();
+        for (i, page) in pages.iter_mut().enumerate() {
+            let family = match Arc::get_mut(&mut page.parsed) {
+                Some(parsed) => parsed.family.take(),
+                None => page.parsed.family.clone(),
+            };
+            families.extend(family.map(|f| ladder::JobFamily { page: i, ..f }));
+        }
         let families_root = families_root(&pages, &families);
         // Pages the build generates for job families are link targets too.
         files.insert("/ladder.json".to_string());
@@ -382,6 +385,18 @@ impl Site {
         })
     }
 
+    /// Frees each page's links and anchors, which only validation reads: a build calls
+    /// this between validating and rendering, so that they do not add to the peak
+    /// memory of rendering. A page shared elsewhere (a live preview's cache) keeps them.
+    pub fn drop_link_data(&mut self) {
+        for page in &mut self.pages {
+            if let Some(parsed) = Arc::get_mut(&mut page.parsed) {
+                parsed.markdown.links = Vec::new();
+                parsed.markdown.anchors = Vec::new();
+            }
+        }
+    }
+
     /// Replaces page `index` with a new parse of the same file, in place, when that keeps
     /// the site's structure: the same source file, the same front-matter `permalink`
     /// (so the same URL), and a job family only where there was one. Updates the title,
@@ -396,8 +411,8 @@ impl Site {
         {
             return None;
         }
-        let title = page_title(&parsed);
-        let family = ladder::extract(index, &title, &parsed);
+        let title = parsed.title.clone();
+        let family = (parsed.family.clone()).map(|f| ladder::JobFamily { page: index, ..f });
         let slot = self.families.binary_search_by_key(&index, |f| f.page);
         let family_changed = match (slot, family) {
             (Ok(k), Some(family)) => {
@@ -490,7 +505,9 @@ pub fn tolerant_candidates(path: &str) -> Vec<String> {
     out
 }
 
-fn page_title(p: &ParsedPage) -> String {
+/// The title of a parsed page: front matter `title`, else its first non-empty
+/// `# heading`, else made from the file name (`index` pages from their folder's name).
+pub(crate) fn page_title(p: &ParsedPage) -> String {
     if let Some(t) = &p.front_matter.title {
         return t.clone();
     }

@@ -284,10 +284,10 @@ fn resolve(config: &ScaleConfig) -> Result<Scale, String> {
 pub fn words(title: &str) -> Vec<String> {
     // Called for every title and heading many times over: split without allocating,
     // and lowercase ASCII words (nearly all) the cheap way.
-    let raw: Vec<&str> = title
+    let mut raw = title
         .split(|c: char| !c.is_alphanumeric() && c != '&')
         .filter(|w| !w.is_empty())
-        .collect();
+        .peekable();
     let lower = |w: &str| {
         if w.is_ascii() {
             w.to_ascii_lowercase()
@@ -296,19 +296,16 @@ pub fn words(title: &str) -> Vec<String> {
         }
     };
     let is = |w: &str, x: &str| w.eq_ignore_ascii_case(x);
-    let mut out: Vec<String> = Vec::with_capacity(raw.len());
-    let mut i = 0;
-    while i < raw.len() {
-        let w = raw[i];
-        let next = raw.get(i + 1).copied();
-        if is(w, "vice") && next.is_some_and(|n| is(n, "president")) {
+    let mut out: Vec<String> = Vec::with_capacity(8);
+    while let Some(w) = raw.next() {
+        if is(w, "vice") && raw.peek().is_some_and(|n| is(n, "president")) {
+            raw.next();
             if out.last().is_some_and(|l| l == "executive") {
                 out.pop();
                 out.push("evp".into());
             } else {
                 out.push("vp".into());
             }
-            i += 2;
             continue;
         }
         if is(w, "sr") {
@@ -321,7 +318,6 @@ pub fn words(title: &str) -> Vec<String> {
         } else {
             out.push(lower(w));
         }
-        i += 1;
     }
     out
 }

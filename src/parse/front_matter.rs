@@ -85,7 +85,7 @@ enum Format {
 
 /// Reads the front matter of `file`, pushing `front-matter` diagnostics to `diags`.
 pub fn split(file: &SourceFile, diags: &mut Vec<Diagnostic>) -> Split {
-    let text = file.text.as_str();
+    let text = file.text();
     let Some(first) = lines(text).next() else {
         return Split::default();
     };
@@ -302,7 +302,7 @@ fn parse_matter(
     opening: Range<usize>,
     diags: &mut Vec<Diagnostic>,
 ) -> FrontMatter {
-    let matter = &file.text[range.clone()];
+    let matter = &file.text()[range.clone()];
     let parsed = match format {
         Format::Yaml => gray_matter::engine::YAML::parse(matter),
         Format::Toml => gray_matter::engine::TOML::parse(matter),
@@ -431,7 +431,7 @@ fn lenient_yaml(matter: &str) -> Option<Pod> {
 
 /// The span of the line that defines top-level `key` in the front matter at `range`.
 fn key_span(file: &SourceFile, range: Range<usize>, key: &str) -> Range<usize> {
-    let matter = &file.text[range.clone()];
+    let matter = &file.text()[range.clone()];
     for l in lines(matter) {
         let line = &matter[l.start..l.end];
         let bare = line.trim_start_matches(['"', '\'']);

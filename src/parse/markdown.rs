@@ -221,7 +221,7 @@ fn prepare<'a>(
     body_start: usize,
     diags: &mut Vec<Diagnostic>,
 ) -> (Cow<'a, str>, Vec<Ial>) {
-    let body = &file.text[body_start..];
+    let body = &file.text()[body_start..];
     let mut ials = Vec::new();
     if body.contains("<%") || body.contains("{:") {
         let blanked = blank_unsupported(file, body_start, &mut ials, diags);
@@ -566,7 +566,7 @@ fn body_with_ials(
                         Rule::UnsupportedSyntax,
                         file,
                         ial.span.clone(),
-                        format!("kramdown attribute list `{}` follows no heading or paragraph; it was dropped", &file.text[ial.span.clone()]),
+                        format!("kramdown attribute list `{}` follows no heading or paragraph; it was dropped", &file.text()[ial.span.clone()]),
                         "attach it to the line right below a heading or paragraph, or remove it",
                     )
                     .with_key("ial-dropped"),
@@ -582,7 +582,7 @@ fn body_with_ials(
                     format!(
                         "`{}` in kramdown attribute list `{}` is not supported; it was dropped",
                         ial.unsupported.join(" "),
-                        &file.text[ial.span.clone()]
+                        &file.text()[ial.span.clone()]
                     ),
                     "only `toc`, `.class`, `.no_toc` and `#id` are applied; use raw HTML for other attributes",
                 )
@@ -918,7 +918,7 @@ fn blank_unsupported(
     ials: &mut Vec<Ial>,
     diags: &mut Vec<Diagnostic>,
 ) -> String {
-    let body = &file.text[body_start..];
+    let body = &file.text()[body_start..];
     let code: Vec<Range<usize>> = Parser::new_ext(body, options())
         .into_offset_iter()
         .filter_map(|(e, r)| match e {

@@ -1,26 +1,35 @@
 //! Parse: turn each discovered page into a [`ParsedPage`], in parallel (rayon), pure per
 //! file. Reading is part of this stage so a file that is not UTF-8 or cannot be read
 //! becomes an `encoding` diagnostic for that page alone; the others go on.
+//!
+//! Everything later stages need from a page's text is read here, its job family
+//! included ([`crate::model::ladder::extract`]), so that the text can be dropped as soon
+//! as the page is parsed: a site's texts are never all in memory at once.
 
 pub mod front_matter;
 pub mod html_scan;
 pub mod markdown;
+pub mod mojibake;
 
+use std::ops::Range;
 use std::sync::Arc;
 
 use rayon::prelude::*;
 
 use crate::diagnostic::{Diagnostic, Rule};
 use crate::discover::FoundFile;
+use crate::model::ladder::JobFamily;
 use crate::source::SourceFile;
 
 pub use front_matter::FrontMatter;
 pub use markdown::{Anchor, AnchorSource, Heading, Link, LinkKind, Markdown, TocEntry};
 
-/// One page after parsing.
+/// One page after parsing: everything later stages need from its text, read while the
+/// text is at hand. Pages read from disk by [`parse_file`] then drop their text
+/// ([`SourceFile::release_text`]); rendering reads the file again.
 #[derive(Debug, Clone)]
 pub struct ParsedPage {
-    /// The file and its text.
+    /// The file (its text released once parsed from disk).
     pub source: SourceFile,
     /// Its front matter (empty when missing or unreadable).
     pub front_matter: FrontMatter,
@@ -29,18 +38,55 @@ pub struct ParsedPage {
     /// Headings, anchors and links of the body (its HTML is made by
     /// [`ParsedPage::html`] when the page is rendered).
     pub markdown: Markdown,
+    /// The page's title as the site shows it: front matter `title`, else the first
+    /// `# heading`, else made from the file name.
+    pub title: String,
+    /// The job family the page describes, if it is one. Its `page` index is 0 here; the
+    /// site sets it ([`crate::model::Site::new`] moves it into `Site::families`).
+    pub family: Option<JobFamily>,
+    /// Byte span of the front matter's `title:` line, or `0..0`.
+    pub title_line: Range<usize>,
+    /// Text decoded with the wrong code page: (byte span, the text as written, the text
+    /// it should read).
+    pub mojibake: Vec<(Range<usize>, String, String)>,
+    /// Whether the page has no content.
+    pub blank: Blank,
+}
+
+/// Whether a page has content.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Blank {
+    /// It has content below its front matter.
+    No,
+    /// The file is empty (or only whitespace).
+    File,
+    /// It has front matter and nothing below it.
+    Body,
 }
 
 impl ParsedPage {
     /// The body rendered to HTML, root-relative links prefixed with `base_path` (`""` or
-    /// `/handbook`). Parses the body again: pages are kept without their HTML.
-    pub fn html(&self, base_path: &str) -> String {
-        markdown::render_body(
-            &self.source,
+    /// `/handbook`). Parses the body again (pages are kept without their HTML), from the
+    /// file when its text was released.
+    ///
+    /// Errors: [`crate::Error::Io`] when the file cannot be read again, and
+    /// [`crate::Error::Changed`] when it changed since it was parsed.
+    pub fn html(&self, base_path: &str) -> crate::error::Result<String> {
+        let file = match self.source.read_text()? {
+            std::borrow::Cow::Borrowed(_) => std::borrow::Cow::Borrowed(&self.source),
+            std::borrow::Cow::Owned(text) => std::borrow::Cow::Owned(SourceFile::new(
+                self.source.path.clone(),
+                self.source.rel_path.clone(),
+                self.source.disk_path.clone(),
+                text,
+            )),
+        };
+        Ok(markdown::render_body(
+            &file,
             self.body_start,
             base_path,
             &self.markdown.headings,
-        )
+        ))
     }
 }
 
@@ -80,7 +126,7 @@ pub fn parse_file(f: &FoundFile, content_prefix: &str) -> (Option<ParsedPage>, V
             Ok(text) => {
                 let file = SourceFile::new(path, f.rel_path.clone(), f.disk_path.clone(), text);
                 let mut diags = Vec::new();
-                if let Some(at) = file.text.find('\0') {
+                if let Some(at) = file.text().find('\0') {
                     diags.push(
                         Diagnostic::at(
                             Rule::Encoding,
@@ -93,7 +139,8 @@ pub fn parse_file(f: &FoundFile, content_prefix: &str) -> (Option<ParsedPage>, V
                         .with_key("nul"),
                     );
                 }
-                let page = parse_page(file, &mut diags);
+                let mut page = parse_page(file, &mut diags);
+                page.source.release_text();
                 (Some(page), diags)
             }
             Err(d) => (None, vec![*d]),
@@ -115,14 +162,13 @@ pub fn parse_file(f: &FoundFile, content_prefix: &str) -> (Option<ParsedPage>, V
     }
 }
 
-/// Parses one page that has been read.
+/// Parses one page that has been read: front matter, Markdown, its job family, and
+/// the text checks that need the text itself. The text is kept (see [`parse_file`]).
 pub fn parse_page(file: SourceFile, diags: &mut Vec<Diagnostic>) -> ParsedPage {
     let split = front_matter::split(&file, diags);
     let markdown = markdown::scan_body(&file, split.body_start, diags);
-    if split.absent
-        && !file.text.trim().is_empty()
-        && !markdown.headings.iter().any(|h| h.level == 1)
-    {
+    let text = file.text();
+    if split.absent && !text.trim().is_empty() && !markdown.headings.iter().any(|h| h.level == 1) {
         diags.push(
             Diagnostic::at(
                 Rule::FrontMatter,
@@ -134,12 +180,49 @@ pub fn parse_page(file: SourceFile, diags: &mut Vec<Diagnostic>) -> ParsedPage {
             .with_key("missing-title"),
         );
     }
-    ParsedPage {
+    let blank = if !text[split.body_start..].trim().is_empty() {
+        Blank::No
+    } else if text.trim().is_empty() {
+        Blank::File
+    } else {
+        Blank::Body
+    };
+    let mojibake = mojibake::find_mojibake(text)
+        .into_iter()
+        .map(|(range, fixed)| (range.clone(), text[range].to_string(), fixed))
+        .collect();
+    let title_line = title_line(&text[..split.body_start]);
+    let mut page = ParsedPage {
         front_matter: split.front_matter,
         body_start: split.body_start,
         markdown,
+        title: String::new(),
+        family: None,
+        title_line,
+        mojibake,
+        blank,
         source: file,
+    };
+    page.title = crate::model::page_title(&page);
+    page.family = crate::model::ladder::extract(0, &page.title, &page);
+    // Kept for the whole build: give back what growing them left spare.
+    page.markdown.headings.shrink_to_fit();
+    page.markdown.anchors.shrink_to_fit();
+    page.markdown.links.shrink_to_fit();
+    page
+}
+
+/// The span of the front matter's `title:` line in `matter` (the text before the body),
+/// or `0..0`.
+fn title_line(matter: &str) -> Range<usize> {
+    let mut at = 0;
+    for line in matter.split_inclusive('\n') {
+        if line.starts_with("title:") || line.starts_with("title =") {
+            return at..at + line.trim_end().len();
+        }
+        at += line.len();
     }
+    0..0
 }
 
 /// UTF-8 text of a file (a leading byte-order mark removed), or an `encoding` error at
@@ -202,6 +285,26 @@ mod tests {
             (d[0].rule, d[0].line, d[0].column),
             (Rule::FrontMatter, 1, 1)
         );
+    }
+
+    #[test]
+    fn a_page_read_from_disk_drops_its_text_and_renders_from_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let disk_path = dir.path().join("p.md");
+        std::fs::write(&disk_path, "---\ntitle: P\n---\n\n## Café\n\nText.\n").unwrap();
+        let found = FoundFile {
+            rel_path: "p.md".into(),
+            disk_path: disk_path.clone(),
+        };
+        let (page, diags) = parse_file(&found, "content");
+        let page = page.unwrap();
+        assert!(diags.is_empty());
+        assert_eq!(page.title, "P");
+        assert_eq!(page.markdown.headings[0].id, "café");
+        assert!(page.html("").unwrap().contains("<h2 id=\"café\""));
+        // Edited after the parse: rendering the old parse would misplace every span.
+        std::fs::write(&disk_path, "---\ntitle: P\n---\n\nNew.\n").unwrap();
+        assert!(matches!(page.html(""), Err(crate::Error::Changed { .. })));
     }
 
     #[test]

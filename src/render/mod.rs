@@ -452,14 +452,14 @@ impl<'a> Renderer<'a> {
             .collect()
     }
 
-    fn page(&self, p: &'a Page) -> PageContext<'a> {
+    fn page(&self, p: &'a Page) -> Result<PageContext<'a>> {
         let fm = &p.parsed.front_matter;
-        PageContext {
+        Ok(PageContext {
             title: &p.title,
             description: fm.description.as_deref(),
             url: self.url(&p.url),
             content: {
-                let html = p.parsed.html(&self.site.base_path);
+                let html = p.parsed.html(&self.site.base_path)?;
                 match &self.sanitizer {
                     Some(s) => s.clean(&html).to_string(),
                     None => html,
@@ -469,7 +469,7 @@ impl<'a> Renderer<'a> {
             source_path: &p.parsed.source.path,
             layout: fm.layout.as_deref(),
             extra: &fm.data,
-        }
+        })
     }
 
     fn subsection(&self, url: &str) -> Option<SubsectionContext<'a>> {
@@ -516,7 +516,7 @@ impl<'a> Renderer<'a> {
                 site: &self.ctx,
                 breadcrumbs: self.crumbs(&p.url),
                 live_reload: self.live_reload,
-                page: self.page(p),
+                page: self.page(p)?,
                 section: self.site.sections.get(&p.url).map(|s| self.section(s)),
                 family: self.views.ladders.get(&index),
                 families_index: self.families_index(&p.url),
@@ -567,7 +567,10 @@ impl<'a> Renderer<'a> {
                 site: &self.ctx,
                 breadcrumbs: Vec::new(),
                 live_reload: self.live_reload,
-                page: root.index_page.map(|i| self.page(&self.site.pages[i])),
+                page: root
+                    .index_page
+                    .map(|i| self.page(&self.site.pages[i]))
+                    .transpose()?,
                 section: self.section(root),
                 tree,
             },

@@ -29,7 +29,7 @@ pub fn check_family(site: &Site, family: &JobFamily, diags: &mut Vec<Diagnostic>
     let page = &site.pages[family.page];
     let file = &page.parsed.source;
     let scale = site.scales.for_path(&file.rel_path);
-    let title_span = title_span(page);
+    let title_span = page.parsed.title_line.clone();
 
     if family.levels.is_empty() {
         diags.push(
@@ -138,13 +138,11 @@ fn check_level(
             )
             .with_key(format!("{}={grade}", level.title)),
         );
-    } else if scale.check_rank {
+    } else if scale.check_rank && has_rank_word(&level.title, scale) {
         let guess = level.rank(scale);
-        let explicit = has_rank_word(&level.title, scale);
         // Only titles that settle their track: "Senior Program Manager" may be a senior
         // IC or a senior manager, and roles called "… Manager" are graded both ways.
-        if explicit
-            && guess.track.is_some()
+        if guess.track.is_some()
             && !guess.readings.is_empty()
             && !guess.readings.iter().any(|r| r.2 == grade)
         {
@@ -690,19 +688,6 @@ impl ConflictIndex {
             self.found.insert(key, found);
         }
     }
-}
-
-/// The span of the front matter's `title:` line, or the start of the file.
-fn title_span(page: &Page) -> Range<usize> {
-    let text = &page.parsed.source.text[..page.parsed.body_start];
-    let mut at = 0;
-    for line in text.split_inclusive('\n') {
-        if line.starts_with("title:") || line.starts_with("title =") {
-            return at..at + line.trim_end().len();
-        }
-        at += line.len();
-    }
-    0..0
 }
 
 #[cfg(test)]

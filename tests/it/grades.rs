@@ -215,7 +215,7 @@ fn grade_sentences_in_every_link_form() {
         &outcome,
         "content/job-families/engineering/widget-architect.md",
     );
-    let text = &outcome.site.pages[f.page].parsed.source.text;
+    let text = &outcome.site.pages[f.page].parsed.source.text();
     let numbers: Vec<&str> = f
         .levels
         .iter()

@@ -296,7 +296,7 @@ fn front_matter_glued_closing_delimiter_before_a_thematic_break() {
     );
     let page = &outcome.site.pages[0];
     assert_eq!(page.title, "Glued");
-    assert!(page.parsed.html("").contains("Some text."));
+    assert!(page.parsed.html("").unwrap().contains("Some text."));
 }
 
 // ---------------------------------------------------------------- encoding
