@@ -12,12 +12,15 @@ use std::collections::HashMap;
 pub fn slugify(text: &str) -> String {
     let mut slug = String::with_capacity(text.len());
     for c in text.trim().chars() {
-        if c.is_alphanumeric() {
-            slug.extend(c.to_lowercase());
+        if c.is_ascii_alphanumeric() {
+            // Nearly every heading is ASCII: lowercase without the Unicode tables.
+            slug.push(c.to_ascii_lowercase());
         } else if c == ' ' || c == '-' {
             slug.push('-');
         } else if c == '_' {
             slug.push('_');
+        } else if c.is_alphanumeric() {
+            slug.extend(c.to_lowercase());
         }
     }
     slug
