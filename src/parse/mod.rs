@@ -104,13 +104,21 @@ pub struct Parsed {
 /// the rendered HTML. `content_prefix` is the site-root-relative path of `content/`
 /// (normally `content`), used for diagnostic paths.
 pub fn parse_all(files: &[FoundFile], content_prefix: &str) -> Parsed {
-    let results: Vec<(Option<ParsedPage>, Vec<Diagnostic>)> = files
+    // Each page goes into its `Arc` on the thread that parsed it: the main thread only
+    // gathers pointers.
+    let results: Vec<(Option<Arc<ParsedPage>>, Vec<Diagnostic>)> = files
         .par_iter()
-        .map(|f| parse_file(f, content_prefix))
+        .map(|f| {
+            let (page, diags) = parse_file(f, content_prefix);
+            (page.map(Arc::new), diags)
+        })
         .collect();
-    let mut parsed = Parsed::default();
+    let mut parsed = Parsed {
+        pages: Vec::with_capacity(results.len()),
+        diagnostics: Vec::new(),
+    };
     for (page, diags) in results {
-        parsed.pages.extend(page.map(Arc::new));
+        parsed.pages.extend(page);
         parsed.diagnostics.extend(diags);
     }
     parsed
