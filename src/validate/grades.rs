@@ -20,7 +20,9 @@ use rayon::prelude::*;
 use std::ops::Range;
 
 use crate::diagnostic::{Diagnostic, Rule};
-use crate::model::ladder::{JobFamily, Level, matched_ranks, rank_words, significant_words};
+use crate::model::ladder::{
+    JobFamily, Level, RankGuess, matched_ranks, rank_words, significant_words,
+};
 use crate::model::scale::{Grade, Scale, Track, words};
 use crate::model::{Page, Site};
 
@@ -44,9 +46,16 @@ pub fn check_family(site: &Site, family: &JobFamily, diags: &mut Vec<Diagnostic>
         );
     }
 
+    // Each level's rank, read once for the rules below: only titles that name a rank
+    // ("Senior X", not "X") are judged by it.
+    let ranks: Vec<Option<RankGuess>> = family
+        .levels
+        .iter()
+        .map(|l| has_rank_word(&l.title, scale).then(|| l.rank(scale)))
+        .collect();
     let mut seen: HashMap<Vec<String>, &Level> = HashMap::new();
-    for level in &family.levels {
-        check_level(file, scale, level, diags);
+    for (level, rank) in family.levels.iter().zip(&ranks) {
+        check_level(file, scale, level, rank.as_ref(), diags);
         // Word order matters here: "Community Programs Manager" (an IC) and "Manager,
         // Community Programs" (a people manager) are two levels of one family.
         let key = significant_words(&level.title);
@@ -69,14 +78,16 @@ pub fn check_family(site: &Site, family: &JobFamily, diags: &mut Vec<Diagnostic>
             seen.insert(key, level);
         }
     }
-    check_order(file, scale, family, diags);
+    check_order(file, scale, family, &ranks, diags);
     check_sections(site, page, &title_span, diags);
 }
 
+/// The rules on one level; `rank` is its rank when its title names one.
 fn check_level(
     file: &crate::source::SourceFile,
     scale: &Scale,
     level: &Level,
+    rank: Option<&RankGuess>,
     diags: &mut Vec<Diagnostic>,
 ) {
     let Some(grade) = level.grade else {
@@ -138,8 +149,9 @@ fn check_level(
             )
             .with_key(format!("{}={grade}", level.title)),
         );
-    } else if scale.check_rank && has_rank_word(&level.title, scale) {
-        let guess = level.rank(scale);
+    } else if scale.check_rank
+        && let Some(guess) = rank
+    {
         // Only titles that settle their track: "Senior Program Manager" may be a senior
         // IC or a senior manager, and roles called "… Manager" are graded both ways.
         if guess.track.is_some()
@@ -365,14 +377,15 @@ fn check_order(
     file: &crate::source::SourceFile,
     scale: &Scale,
     family: &JobFamily,
+    ranks: &[Option<RankGuess>],
     diags: &mut Vec<Diagnostic>,
 ) {
     let ranked: Vec<(&Level, Track, String, Grade, Grade)> = family
         .levels
         .iter()
-        .filter(|l| has_rank_word(&l.title, scale))
-        .filter_map(|l| {
-            let guess = l.rank(scale);
+        .zip(ranks)
+        .filter_map(|(l, guess)| {
+            let guess = guess.as_ref()?;
             // Only levels of one role ladder compare (a family may hold several roles).
             let track = guess.track?;
             match guess.readings.as_slice() {
