@@ -595,10 +595,15 @@ impl ConflictIndex {
         for (page, titles) in graded {
             index.file_graded(page, titles);
         }
-        let keys: Vec<Vec<String>> = index.by_key.keys().cloned().collect();
-        for key in keys {
-            index.refresh(site, key);
-        }
+        // Each title's conflicts are independent of the others': found in parallel.
+        index.found = index
+            .by_key
+            .par_iter()
+            .filter_map(|(key, list)| {
+                let found = conflicts(site, list);
+                (!found.is_empty()).then(|| (key.clone(), found))
+            })
+            .collect();
         index
     }
 
@@ -659,48 +664,56 @@ impl ConflictIndex {
             self.found.remove(&key);
             return;
         };
-        let level = |t: &GradedTitle| -> Option<&Level> {
-            let k = site
-                .families
-                .binary_search_by_key(&t.page, |f| f.page)
-                .ok()?;
-            site.families[k].levels.get(t.level)
-        };
-        let first = &list[0];
-        let mut found = Vec::new();
-        if let Some(l) = level(first).filter(|_| list.len() > 1) {
-            let other = &site.pages[first.page];
-            // Only computed when there is a conflict: positions need the page's line index.
-            let line = std::cell::OnceCell::new();
-            let line =
-                || *line.get_or_init(|| other.parsed.source.position(l.title_span.start).line);
-            for t in &list[1..] {
-                let Some(level) =
-                    level(t).filter(|_| t.grade != first.grade && t.page != first.page)
-                else {
-                    continue;
-                };
-                let grade = t.grade;
-                let g = first.grade;
-                found.push(
-                    Diagnostic::at(
-                        Rule::GradeConflict,
-                        &site.pages[t.page].parsed.source,
-                        level.grade_span.clone().unwrap_or_else(|| level.title_span.clone()),
-                        format!("`{}` is grade {grade} here but grade {g} in `{}` (line {})", level.title, other.parsed.source.path, line()),
-                        "one title should have one grade: correct one of them, or make the titles distinct",
-                    )
-                    .with_key(format!("{}={grade}", level.title))
-                    .with_related(other.parsed.source.path.clone()),
-                );
-            }
-        }
+        let found = conflicts(site, list);
         if found.is_empty() {
             self.found.remove(&key);
         } else {
             self.found.insert(key, found);
         }
     }
+}
+
+/// The `grade-conflict` findings among the levels filed under one title (`list`, in
+/// page order): every later level whose grade differs from the first one's, in another
+/// family.
+fn conflicts(site: &Site, list: &[GradedTitle]) -> Vec<Diagnostic> {
+    let level = |t: &GradedTitle| -> Option<&Level> {
+        let k = site
+            .families
+            .binary_search_by_key(&t.page, |f| f.page)
+            .ok()?;
+        site.families[k].levels.get(t.level)
+    };
+    let Some(first) = list.first() else {
+        return Vec::new();
+    };
+    let mut found = Vec::new();
+    if let Some(l) = level(first).filter(|_| list.len() > 1) {
+        let other = &site.pages[first.page];
+        // Only computed when there is a conflict: positions need the page's line index.
+        let line = std::cell::OnceCell::new();
+        let line = || *line.get_or_init(|| other.parsed.source.position(l.title_span.start).line);
+        for t in &list[1..] {
+            let Some(level) = level(t).filter(|_| t.grade != first.grade && t.page != first.page)
+            else {
+                continue;
+            };
+            let grade = t.grade;
+            let g = first.grade;
+            found.push(
+                Diagnostic::at(
+                    Rule::GradeConflict,
+                    &site.pages[t.page].parsed.source,
+                    level.grade_span.clone().unwrap_or_else(|| level.title_span.clone()),
+                    format!("`{}` is grade {grade} here but grade {g} in `{}` (line {})", level.title, other.parsed.source.path, line()),
+                    "one title should have one grade: correct one of them, or make the titles distinct",
+                )
+                .with_key(format!("{}={grade}", level.title))
+                .with_related(other.parsed.source.path.clone()),
+            );
+        }
+    }
+    found
 }
 
 #[cfg(test)]
