@@ -258,17 +258,23 @@ pub fn read_statement(text: &str, range: Range<usize>) -> GradeStatement {
     if let Some((s, e)) = current {
         paragraphs.push((s, &section[s..e]));
     }
-    let (start, para) = paragraphs
+    let graded = paragraphs
         .iter()
         // A grade needs a digit (or a character reference that could be one): most
         // paragraphs have neither, and need no plain text.
         .filter(|(_, p)| p.bytes().any(|b| b.is_ascii_digit() || b == b'&'))
-        .find(|(_, p)| GRADE_RE.is_match(&plain_with_offsets(p).0))
-        .or(paragraphs.first())
-        .copied()
-        .unwrap_or((0, ""));
+        .find_map(|&(start, p)| {
+            let plain = plain_with_offsets(p);
+            GRADE_RE.is_match(&plain.0).then_some((start, p, plain))
+        });
+    let (start, para, (plain, map)) = match graded {
+        Some(found) => found,
+        None => {
+            let (start, para) = paragraphs.first().copied().unwrap_or((0, ""));
+            (start, para, plain_with_offsets(para))
+        }
+    };
     let base = range.start + start;
-    let (plain, map) = plain_with_offsets(para);
     // Source span of a match in the plain text: from its first char to the end of its
     // last char (links skipped in between stay inside the span).
     let span = |m: regex::Match<'_>| {
@@ -296,11 +302,12 @@ pub fn read_statement(text: &str, range: Range<usize>) -> GradeStatement {
         .chars()
         .take(120)
         .collect();
-    let lower = plain.to_lowercase();
-    let declined = grade.is_none()
-        && (lower.contains("not aligned to a")
+    let declined = grade.is_none() && {
+        let lower = plain.to_lowercase();
+        lower.contains("not aligned to a")
             || lower.contains("no job grade")
-            || lower.contains("not graded"));
+            || lower.contains("not graded")
+    };
     GradeStatement {
         role,
         grade,
