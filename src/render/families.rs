@@ -142,6 +142,27 @@ struct JsonLevel {
     grade_source: Option<GradeSource>,
 }
 
+impl LadderJson {
+    /// About how many bytes the pretty-printed file takes (a little more, as a rule):
+    /// each level's and family's text plus its keys and indentation. Lets the file be
+    /// written into one buffer of the right size, not one doubled up to 16 MB.
+    pub fn size_hint(&self) -> usize {
+        let levels: usize = self
+            .families
+            .iter()
+            .flat_map(|f| &f.levels)
+            .map(|l| 200 + l.title.len() + l.url.len() + l.rank.as_ref().map_or(0, String::len))
+            .sum();
+        let families: usize = self
+            .families
+            .iter()
+            .map(|f| 160 + f.title.len() + f.url.len() + f.department.len() + f.source.len())
+            .sum();
+        // Escapes (`\"`, `\u003c`) take more room than the text they stand for.
+        (levels + families) / 10 * 11 + 64
+    }
+}
+
 impl FamilyViews {
     /// Builds every view; `base_path` is prefixed to URLs.
     pub fn new(site: &Site) -> FamilyViews {

@@ -421,7 +421,7 @@ impl<'a> Renderer<'a> {
     fn ladder_json(&self) -> Result<OutputFile> {
         // Written once, escaping as it goes: building the text and then replacing in it
         // held four copies of a file that is 14 MB at 10,000 pages.
-        let mut json = Vec::with_capacity(64 * 1024);
+        let mut json = Vec::with_capacity(self.views.json.size_hint());
         serde_json::to_writer_pretty(ScriptSafe(&mut json), &self.views.json).map_err(|e| {
             Error::Template {
                 template: "ladder.json".to_string(),

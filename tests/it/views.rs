@@ -672,3 +672,22 @@ fn example_handbook_checks_clean_and_lists_its_families() {
     assert_eq!(dangling_level_links(&out, ""), Vec::<String>::new());
     assert!(out.join("job-families/grade-matrix/index.html").is_file());
 }
+
+/// `ladder.json` is written into a buffer sized by `LadderJson::size_hint`: the hint must
+/// cover the file (with escapes) without being far above it.
+#[test]
+fn ladder_json_size_hint_covers_the_file() {
+    for name in ["grades_extraction", "hostile_content"] {
+        let (dir, outcome) = build_copy(name);
+        let written = std::fs::metadata(dir.path().join("public/ladder.json"))
+            .unwrap()
+            .len() as usize;
+        let hint = ladder::render::families::FamilyViews::new(&outcome.site)
+            .json
+            .size_hint();
+        assert!(
+            written <= hint && hint <= written * 2,
+            "{name}: ladder.json is {written} bytes, the hint {hint}"
+        );
+    }
+}
