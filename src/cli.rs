@@ -65,6 +65,11 @@ pub struct CommonArgs {
     /// `<root>/.ladder-cache/`); failures are `broken-external-link` warnings.
     #[arg(long)]
     pub external: bool,
+    /// Parse every page again: neither use nor write the parse cache
+    /// (`<root>/.ladder-cache/pages.bin`, which keeps each page's parse while its file's
+    /// length and modification time stay the same).
+    #[arg(long)]
+    pub no_cache: bool,
     /// Print and fail only on findings that are not in this earlier `--format json` report.
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,

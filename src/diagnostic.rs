@@ -70,6 +70,21 @@ macro_rules! rules {
     };
 }
 
+/// A rule is written as its code (`broken-link`).
+impl Serialize for Rule {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.code())
+    }
+}
+
+impl<'de> Deserialize<'de> for Rule {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let code = String::deserialize(d)?;
+        Rule::from_code(&code)
+            .ok_or_else(|| serde::de::Error::custom(format!("unknown rule `{code}`")))
+    }
+}
+
 rules! {
     /// A link to the site's own pages or assets that resolves to nothing.
     BrokenLink = "broken-link", Error;
@@ -137,7 +152,7 @@ impl fmt::Display for Rule {
 ///
 /// Positions are 1-based; columns count chars. `end_*` is the exclusive end of the span
 /// (equal to the start for a point).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Diagnostic {
     /// The rule that produced the finding.
     pub rule: Rule,

@@ -57,6 +57,10 @@ pub struct Options {
     /// Check http(s) links to other hosts over the network (off by default); results are
     /// cached in `<root>/.ladder-cache/external-links.json` for a day.
     pub external: bool,
+    /// Keep each page's parse in `<root>/.ladder-cache/pages.bin` and reuse it while the
+    /// file's length and modification time stay the same ([`parse::cache`]). Off by
+    /// default in the library; the command line turns it on unless `--no-cache`.
+    pub parse_cache: bool,
 }
 
 /// Totals for the summary line and the JSON report.
@@ -116,6 +120,8 @@ pub struct Outcome {
     /// Wall time of each stage, in order (`discover`, `parse`, `model`, `validate`, and for
     /// [`build`] `render+write`, `commit`): for `-v`, never in machine-readable reports.
     pub timings: Vec<(&'static str, Duration)>,
+    /// What the parse cache gave, when it was used.
+    pub parse_cache: Option<parse::cache::CacheStats>,
 }
 
 /// Loads the configuration for `options`: `--config`, else `<root>/ladder.toml`, else
@@ -161,10 +167,22 @@ pub fn check(options: &Options) -> Result<Outcome> {
     let found = discover::discover(&root.join("content"))?;
     stage("discover", &mut timings);
     let page_count = found.pages.len();
-    let parsed = parse::parse_all(&found.pages, "content");
+    let (parsed, cache_stats) = if options.parse_cache {
+        let (parsed, stats, pending) = parse::cache::parse_all(root, &found.pages, "content");
+        stage("parse", &mut timings);
+        // Written before the model takes the pages, which it can then own.
+        if let Some(pending) = pending {
+            pending.write();
+            stage("cache write", &mut timings);
+        }
+        (parsed, Some(stats))
+    } else {
+        let parsed = parse::parse_all(&found.pages, "content");
+        stage("parse", &mut timings);
+        (parsed, None)
+    };
     let mut diagnostics = found.diagnostics("content");
     diagnostics.extend(parsed.diagnostics);
-    stage("parse", &mut timings);
     let static_files = discover::site_static_files(root, &config.theme)?;
     let site = Site::new(
         root,
@@ -196,6 +214,7 @@ pub fn check(options: &Options) -> Result<Outcome> {
         elapsed: start.elapsed(),
         files_written: 0,
         timings,
+        parse_cache: cache_stats,
     })
 }
 

@@ -31,6 +31,7 @@ fn main() -> ExitCode {
         base_url: args.base_url.clone(),
         output: build.and_then(|b| b.output.clone()),
         external: args.external,
+        parse_cache: !args.no_cache,
     };
     let result = if build.is_some() {
         ladder::build(&options)
@@ -112,6 +113,12 @@ fn report_and_judge(verb: &str, args: &cli::CommonArgs, outcome: &Outcome) -> la
             .map(|(stage, d)| format!("{stage} {:.0} ms", d.as_secs_f64() * 1000.0))
             .collect();
         eprintln!("stages: {}", stages.join(", "));
+        if let Some(cache) = outcome.parse_cache {
+            eprintln!(
+                "parse cache: {} pages reused, {} parsed",
+                cache.reused, cache.parsed
+            );
+        }
     }
     let sources = report::sources(&outcome.site);
     let repo_prefix = scope::repo_prefix(&outcome.site.root);

@@ -121,6 +121,11 @@ impl SourceFile {
         self.text = String::new();
     }
 
+    /// Whether the text was dropped by [`SourceFile::release_text`].
+    pub fn is_released(&self) -> bool {
+        self.released.is_some()
+    }
+
     fn lines(&self) -> &LineIndex {
         self.lines.get_or_init(|| LineIndex::new(&self.text))
     }
@@ -147,6 +152,57 @@ impl SourceFile {
     /// range, or when the file changed since it was released).
     pub fn line_text(&self, line: usize) -> &str {
         self.lines().line_text(self.text(), line)
+    }
+}
+
+/// A released [`SourceFile`] as the parse cache keeps it ([`crate::parse::cache`]): its
+/// paths, the length and hash of its text, and its line index. A file whose text is
+/// still held is refused (there is nothing to check a re-read against).
+pub(crate) mod record {
+    use super::{Digest, LineIndex, SourceFile};
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+    use std::path::PathBuf;
+    use std::sync::OnceLock;
+
+    #[derive(Serialize, Deserialize)]
+    struct Record {
+        path: String,
+        rel_path: String,
+        disk_path: PathBuf,
+        len: usize,
+        hash: u64,
+        lines: LineIndex,
+    }
+
+    pub fn serialize<S: Serializer>(file: &SourceFile, s: S) -> Result<S::Ok, S::Error> {
+        let (Some(digest), Some(lines)) = (file.released, file.lines.get()) else {
+            return Err(serde::ser::Error::custom("the text was not released"));
+        };
+        Record {
+            path: file.path.clone(),
+            rel_path: file.rel_path.clone(),
+            disk_path: file.disk_path.clone(),
+            len: digest.len,
+            hash: digest.hash,
+            lines: lines.clone(),
+        }
+        .serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<SourceFile, D::Error> {
+        let r = Record::deserialize(d)?;
+        Ok(SourceFile {
+            path: r.path,
+            rel_path: r.rel_path,
+            disk_path: r.disk_path,
+            text: String::new(),
+            released: Some(Digest {
+                len: r.len,
+                hash: r.hash,
+            }),
+            reread: OnceLock::new(),
+            lines: OnceLock::from(r.lines),
+        })
     }
 }
 
@@ -216,7 +272,7 @@ pub struct Position {
 /// (old Mac line endings) also ends a line, as editors treat it. Offsets are held as
 /// `u32` (a [`SourceFile`] releases only a text under 4 GiB): in a bigger text, every
 /// position past 4 GiB is given on the line holding byte 4 GiB.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct LineIndex {
     starts: Vec<u32>,
     /// 0-based numbers of the lines holding a byte that is not ASCII, ascending.

@@ -28,7 +28,7 @@ use crate::model::scale::{Grade, Scale, Track, words};
 use crate::parse::{Heading, ParsedPage};
 
 /// Where a level's grade was read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum GradeSource {
     /// `levels:` or `grade:` in front matter.
@@ -40,7 +40,7 @@ pub enum GradeSource {
 }
 
 /// The sentence of a Job Grade section: "The Senior X is a [grade 7](…)".
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct GradeStatement {
     /// The role the sentence names ("Senior X"), if it has the usual "The … is" form.
     pub role: Option<(String, Range<usize>)>,
@@ -56,7 +56,7 @@ pub struct GradeStatement {
 }
 
 /// One level of a job family.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Level {
     /// Title as written in its heading (or front matter, or table cell).
     pub title: String,
@@ -92,7 +92,7 @@ impl Level {
 }
 
 /// A job family page and its levels.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct JobFamily {
     /// Index into [`crate::Site::pages`].
     pub page: usize,

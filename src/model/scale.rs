@@ -71,8 +71,36 @@ impl Serialize for Grade {
     }
 }
 
+/// Reads what [`Grade`]'s `Serialize` writes: a whole number, or one with tenths.
+impl<'de> Deserialize<'de> for Grade {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct GradeVisitor;
+        impl serde::de::Visitor<'_> for GradeVisitor {
+            type Value = Grade;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a job grade such as 7 or 9.5")
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Grade, E> {
+                u16::try_from(v)
+                    .ok()
+                    .filter(|v| *v < 100)
+                    .map(|v| Grade(v * 10))
+                    .ok_or_else(|| E::custom(format!("grade {v} is out of range")))
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Grade, E> {
+                let v = u64::try_from(v).map_err(|_| E::custom("a grade is not negative"))?;
+                self.visit_u64(v)
+            }
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Grade, E> {
+                Grade::from_f64(v).ok_or_else(|| E::custom(format!("grade {v} is out of range")))
+            }
+        }
+        d.deserialize_any(GradeVisitor)
+    }
+}
+
 /// A career track.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Track {
     /// Individual contributor: Intern … Fellow.

@@ -20,7 +20,7 @@ use crate::diagnostic::{Diagnostic, Rule, Severity};
 use crate::source::SourceFile;
 
 /// The front-matter keys `ladder` understands, plus all of them as data for templates.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FrontMatter {
     /// `title`, if present and a string (numbers are accepted as text).
     pub title: Option<String>,

@@ -27,7 +27,7 @@ use crate::slug::Slugger;
 use crate::source::SourceFile;
 
 /// A heading of the page body.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Heading {
     /// 1–6.
     pub level: u8,
@@ -44,7 +44,7 @@ pub struct Heading {
 }
 
 /// Where an anchor (an element id a `#fragment` can name) comes from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum AnchorSource {
     /// A heading's generated slug.
     Heading,
@@ -55,7 +55,7 @@ pub enum AnchorSource {
 }
 
 /// An element id on the page.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Anchor {
     /// The id, as rendered (case preserved).
     pub id: String,
@@ -66,7 +66,7 @@ pub struct Anchor {
 }
 
 /// How a link was written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum LinkKind {
     /// `[text](dest)`, `[text][ref]`, or an autolink.
     Markdown,
@@ -77,7 +77,7 @@ pub enum LinkKind {
 }
 
 /// A link in the page body.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Link {
     /// The destination as written (reference links resolved to their definition).
     pub dest: String,
@@ -100,7 +100,7 @@ pub struct TocEntry {
 }
 
 /// What one Markdown body yields.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Markdown {
     /// Headings in document order.
     pub headings: Vec<Heading>,

@@ -6,6 +6,7 @@
 //! included ([`crate::model::ladder::extract`]), so that the text can be dropped as soon
 //! as the page is parsed: a site's texts are never all in memory at once.
 
+pub mod cache;
 pub mod front_matter;
 pub mod html_scan;
 pub mod markdown;
@@ -27,9 +28,10 @@ pub use markdown::{Anchor, AnchorSource, Heading, Link, LinkKind, Markdown, TocE
 /// One page after parsing: everything later stages need from its text, read while the
 /// text is at hand. Pages read from disk by [`parse_file`] then drop their text
 /// ([`SourceFile::release_text`]); rendering reads the file again.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct ParsedPage {
     /// The file (its text released once parsed from disk).
+    #[serde(with = "crate::source::record")]
     pub source: SourceFile,
     /// Its front matter (empty when missing or unreadable).
     pub front_matter: FrontMatter,
@@ -54,7 +56,7 @@ pub struct ParsedPage {
 }
 
 /// Whether a page has content.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Blank {
     /// It has content below its front matter.
     No,

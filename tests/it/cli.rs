@@ -278,7 +278,7 @@ fn human_report_lists_infos_only_with_verbose_and_quiet_prints_only_the_summary(
 fn piped_output_has_no_colour_codes() {
     let root = fixture("broken_link");
     let output = std::process::Command::new(env!("CARGO_BIN_EXE_ladder"))
-        .args(["check", "--root"])
+        .args(["check", "--no-cache", "--root"])
         .arg(&root)
         .env_remove("NO_COLOR")
         .env_remove("CLICOLOR_FORCE")
@@ -305,18 +305,29 @@ fn human_report_location_of_a_file_level_diagnostic_matches_json() {
 }
 
 #[test]
-fn check_writes_nothing() {
+fn check_writes_nothing_but_its_parse_cache() {
     let dir = copy_fixture("broken_link");
     let before = snapshot(dir.path());
     let names = entries(dir.path());
     let root = dir.path().display().to_string();
     for format in ["human", "json"] {
-        let run = run_ladder(["check", "--root", &root, "--format", format]);
+        let run = run_ladder(["check", "--root", &root, "--format", format, "--no-cache"]);
         assert_eq!(run.code, 1, "{run:?}");
     }
     assert!(!dir.path().join("public").exists());
     assert_eq!(entries(dir.path()), names);
     assert_eq!(snapshot(dir.path()), before);
+
+    // Without `--no-cache`, the one file written is the parse cache.
+    let run = run_ladder(["check", "--root", &root]);
+    assert_eq!(run.code, 1, "{run:?}");
+    let mut after = snapshot(dir.path());
+    assert!(
+        after.remove(".ladder-cache/pages.bin").is_some(),
+        "{:?}",
+        after.keys()
+    );
+    assert_eq!(after, before);
 }
 
 #[test]

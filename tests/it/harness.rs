@@ -126,11 +126,24 @@ pub struct Run {
 }
 
 /// Runs the `ladder` binary with `args`, colour off, and returns code, stdout, stderr.
+/// A `check` or `build` of a fixture in place gets `--no-cache`: fixtures are read-only,
+/// and the parse cache would be written below them.
 pub fn run_ladder<I, S>(args: I) -> Run
 where
     I: IntoIterator<Item = S>,
     S: AsRef<std::ffi::OsStr>,
 {
+    let mut args: Vec<std::ffi::OsString> =
+        args.into_iter().map(|a| a.as_ref().to_owned()).collect();
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests")
+        .join("fixtures");
+    let parses = args
+        .first()
+        .is_some_and(|verb| verb == "check" || verb == "build");
+    if parses && args.iter().any(|a| Path::new(a).starts_with(&fixtures)) {
+        args.push("--no-cache".into());
+    }
     let output = Command::new(env!("CARGO_BIN_EXE_ladder"))
         .args(args)
         .env("NO_COLOR", "1")

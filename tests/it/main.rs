@@ -4,6 +4,7 @@
 mod bad_input;
 mod browser;
 mod build;
+mod cache;
 mod ci;
 mod cli;
 mod faults;
