@@ -121,8 +121,14 @@ pub fn parse_all(
             let reused = hit.is_some();
             let (page, diags) = hit.unwrap_or_else(|| parse_file(f, content_prefix));
             let page = page.map(|mut p| {
-                // The root may be written differently from the run that filled the cache.
-                p.source.disk_path = f.disk_path.clone();
+                // The file's names come from discovery, never from the cache: the root
+                // may be written differently from the run that filled it, and a cache
+                // file is no authority on where a page is written.
+                if reused {
+                    p.source.disk_path = f.disk_path.clone();
+                    p.source.rel_path = f.rel_path.clone();
+                    p.source.path = format!("{content_prefix}/{}", f.rel_path);
+                }
                 Arc::new(p)
             });
             Outcome {
