@@ -55,14 +55,15 @@ impl Digest {
 
 impl SourceFile {
     /// Builds a source file from its text (the line index is made when first needed).
-    /// Lone CRs become LF here, once, so that every reader (front matter, pulldown-cmark,
-    /// which reads only LF and CRLF as line ends, job-family extraction) sees one kind.
+    /// A leading byte-order mark is dropped and lone CRs become LF here ([`as_held`]),
+    /// once, so that every reader (front matter, pulldown-cmark, which reads only LF and
+    /// CRLF as line ends, job-family extraction) sees one kind, and a re-read matches.
     pub fn new(path: String, rel_path: String, disk_path: PathBuf, text: String) -> Self {
         SourceFile {
             path,
             rel_path,
             disk_path,
-            text: lone_cr_to_lf(text),
+            text: as_held(text),
             released: None,
             reread: OnceLock::new(),
             lines: OnceLock::new(),
@@ -81,7 +82,7 @@ impl SourceFile {
             None => &self.text,
             Some(digest) => self
                 .reread
-                .get_or_init(|| reread(&self.disk_path, digest))
+                .get_or_init(|| read_again(&self.disk_path, digest).ok())
                 .as_deref()
                 .unwrap_or(""),
         }
@@ -99,14 +100,24 @@ impl SourceFile {
         if let Some(Some(text)) = self.reread.get() {
             return Ok(Cow::Borrowed(text));
         }
-        let bytes = std::fs::read(&self.disk_path)
-            .map_err(|e| Error::io("cannot read", &self.disk_path, e))?;
-        normalize(bytes)
-            .filter(|t| Digest::of(t) == digest)
-            .map(Cow::Owned)
-            .ok_or_else(|| Error::Changed {
-                path: self.disk_path.clone(),
-            })
+        read_again(&self.disk_path, digest).map(Cow::Owned)
+    }
+
+    /// This file with its text held: itself while it holds it, else a copy holding the
+    /// text read again ([`SourceFile::read_text`], with its errors).
+    pub fn with_text(&self) -> Result<Cow<'_, SourceFile>> {
+        Ok(match self.read_text()? {
+            Cow::Borrowed(_) => Cow::Borrowed(self),
+            Cow::Owned(text) => Cow::Owned(SourceFile {
+                path: self.path.clone(),
+                rel_path: self.rel_path.clone(),
+                disk_path: self.disk_path.clone(),
+                text,
+                released: None,
+                reread: OnceLock::new(),
+                lines: self.lines.clone(),
+            }),
+        })
     }
 
     /// Drops the text, keeping what locates a position without it: the line index, and
@@ -206,21 +217,32 @@ pub(crate) mod record {
     }
 }
 
-/// The text of `disk_path` read again, as [`SourceFile::new`] has it, if it is still the
-/// text of `digest`.
-fn reread(disk_path: &std::path::Path, digest: Digest) -> Option<String> {
-    let text = normalize(std::fs::read(disk_path).ok()?)?;
-    (Digest::of(&text) == digest).then_some(text)
+/// The text of `disk_path` read again, as [`SourceFile::new`] has it.
+///
+/// Errors: [`Error::Io`] naming the file when it cannot be read, [`Error::Changed`] when
+/// it is no longer the text of `digest` (or no longer UTF-8).
+fn read_again(disk_path: &std::path::Path, digest: Digest) -> Result<String> {
+    let bytes = std::fs::read(disk_path).map_err(|e| Error::io("cannot read", disk_path, e))?;
+    normalize(bytes)
+        .filter(|t| Digest::of(t) == digest)
+        .ok_or_else(|| Error::Changed {
+            path: disk_path.to_path_buf(),
+        })
 }
 
-/// A file's bytes as the text a [`SourceFile`] holds: UTF-8, without a byte-order mark,
-/// lone CRs read as LF. `None` when not UTF-8.
+/// A file's bytes as the text a [`SourceFile`] holds ([`as_held`]); `None` when not
+/// UTF-8.
 fn normalize(bytes: Vec<u8>) -> Option<String> {
-    let mut text = String::from_utf8(bytes).ok()?;
+    String::from_utf8(bytes).ok().map(as_held)
+}
+
+/// `text` as a [`SourceFile`] holds it, whether first read or read again: without a
+/// byte-order mark, lone CRs read as LF.
+fn as_held(mut text: String) -> String {
     if text.starts_with('\u{feff}') {
         text.drain(..3);
     }
-    Some(lone_cr_to_lf(text))
+    lone_cr_to_lf(text)
 }
 
 #[cfg(test)]

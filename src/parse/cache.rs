@@ -60,27 +60,21 @@ struct Key {
 /// One file's parse: the page (none when it could not be read) and the findings.
 type Parse = (Option<ParsedPage>, Vec<Diagnostic>);
 
-/// One page's entry in a cache about to be written.
-struct Record {
+/// One file in [`parse_all`]: its parse, its stamp (none when it cannot be read), and
+/// whether the cache gave it.
+struct Entry {
     rel_path: String,
-    stamp: Stamp,
-    page: Option<Arc<ParsedPage>>,
-    diagnostics: Vec<Diagnostic>,
-}
-
-/// One file's outcome in [`parse_all`]: its page and findings, its stamp (none when it
-/// cannot be read), and whether the cache gave it.
-struct Outcome {
-    page: Option<Arc<ParsedPage>>,
-    diagnostics: Vec<Diagnostic>,
     stamp: Option<Stamp>,
+    page: Option<Arc<ParsedPage>>,
+    diagnostics: Vec<Diagnostic>,
     reused: bool,
 }
 
 /// A cache to write ([`Pending::write`]): the parses of a run where anything changed.
 pub struct Pending {
     file: PathBuf,
-    records: Vec<Record>,
+    build: String,
+    entries: Vec<Entry>,
 }
 
 /// [`crate::parse::parse_all`] through the cache of the site at `root`: pages whose file
@@ -94,32 +88,29 @@ pub fn parse_all(
 ) -> (Parsed, CacheStats, Option<Pending>) {
     let file = root.join(CACHE_FILE);
     let build = build_id();
-    let cached = build
-        .as_deref()
-        .and_then(|b| std::fs::read(&file).ok().map(|bytes| (b, bytes)));
-    let records = cached
+    let bytes = build
         .as_ref()
-        .map(|(b, bytes)| records(bytes, b))
+        .and_then(|_| std::fs::read(&file).ok())
+        .unwrap_or_default();
+    let records = build
+        .as_deref()
+        .map(|b| records(&bytes, b))
         .unwrap_or_default();
     let by_path: std::collections::HashMap<&str, (Stamp, &[u8])> = records
         .iter()
         .map(|(key, blob)| (key.rel_path.as_str(), (key.stamp, *blob)))
         .collect();
 
-    let results: Vec<Outcome> = files
+    let entries: Vec<Entry> = files
         .par_iter()
         .map(|f| {
             let stamp = stamp(&f.disk_path);
-            let hit = stamp.and_then(|s| {
+            let cached = stamp.and_then(|s| {
                 let (old, blob) = by_path.get(f.rel_path.as_str())?;
-                if *old != s {
-                    return None;
-                }
-                let (page, diags): Parse = rmp_serde::from_slice(blob).ok()?;
-                Some((page, diags))
+                (*old == s).then(|| rmp_serde::from_slice::<Parse>(blob).ok())?
             });
-            let reused = hit.is_some();
-            let (page, diags) = hit.unwrap_or_else(|| parse_file(f, content_prefix));
+            let reused = cached.is_some();
+            let (page, diagnostics) = cached.unwrap_or_else(|| parse_file(f, content_prefix));
             let page = page.map(|mut p| {
                 // The file's names come from discovery, never from the cache: the root
                 // may be written differently from the run that filled it, and a cache
@@ -131,56 +122,43 @@ pub fn parse_all(
                 }
                 Arc::new(p)
             });
-            Outcome {
-                page,
-                diagnostics: diags,
+            Entry {
+                rel_path: f.rel_path.clone(),
                 stamp,
+                page,
+                diagnostics,
                 reused,
             }
         })
         .collect();
 
-    let mut stats = CacheStats::default();
-    let mut parsed = Parsed {
-        pages: Vec::with_capacity(results.len()),
-        diagnostics: Vec::new(),
+    let reused = entries.iter().filter(|e| e.reused).count();
+    let stats = CacheStats {
+        reused,
+        parsed: entries.len() - reused,
     };
-    let mut pending = Pending {
-        file,
-        records: Vec::new(),
-    };
-    let mut changed = records.len() != files.len();
-    for (
-        Outcome {
-            page,
-            diagnostics: diags,
-            stamp,
-            reused,
-        },
-        f,
-    ) in results.into_iter().zip(files)
-    {
-        if reused {
-            stats.reused += 1;
-        } else {
-            stats.parsed += 1;
-            changed = true;
+    let changed = stats.parsed > 0 || records.len() != files.len();
+    match build.filter(|_| changed) {
+        Some(build) => {
+            let parsed = entries
+                .iter()
+                .map(|e| (e.page.clone(), e.diagnostics.clone()))
+                .collect();
+            let pending = Pending {
+                file,
+                build,
+                entries,
+            };
+            (parsed, stats, Some(pending))
         }
-        // A page whose text is still held (4 GiB or more) cannot be cached.
-        let cacheable = page.as_ref().is_none_or(|p| p.source.is_released());
-        if let (Some(stamp), true) = (stamp, cacheable) {
-            pending.records.push(Record {
-                rel_path: f.rel_path.clone(),
-                stamp,
-                page: page.clone(),
-                diagnostics: diags.clone(),
-            });
+        None => {
+            let parsed = entries
+                .into_iter()
+                .map(|e| (e.page, e.diagnostics))
+                .collect();
+            (parsed, stats, None)
         }
-        parsed.pages.extend(page);
-        parsed.diagnostics.extend(diags);
     }
-    let pending = (changed && build.is_some()).then_some(pending);
-    (parsed, stats, pending)
 }
 
 impl Pending {
@@ -188,39 +166,44 @@ impl Pending {
     /// reader never sees half a cache. Failures are not reported: the next run parses
     /// again.
     pub fn write(self) {
-        let Some(build) = build_id() else {
-            return;
-        };
         let Some(dir) = self.file.parent() else {
             return;
         };
         let tmp = dir.join(format!("pages.bin.{}.tmp", std::process::id()));
         let written = std::fs::create_dir_all(dir)
             .and_then(|()| std::fs::File::create(&tmp))
-            .and_then(|f| self.write_to(BufWriter::new(f), &build));
+            .and_then(|f| self.write_to(BufWriter::new(f)));
         if written.is_ok() && std::fs::rename(&tmp, &self.file).is_ok() {
             return;
         }
         let _ = std::fs::remove_file(&tmp);
     }
 
-    fn write_to(&self, mut out: impl Write, build: &str) -> std::io::Result<()> {
+    fn write_to(&self, mut out: impl Write) -> std::io::Result<()> {
         let header = Header {
             magic: MAGIC.to_string(),
-            build: build.to_string(),
+            build: self.build.clone(),
         };
         let mut buf = Vec::new();
         frame(&mut out, &mut buf, &header)?;
+        // Pages that cannot be read again (no stamp) or whose text is still held (4 GiB
+        // or more: nothing to check a re-read against) are left out.
+        let kept: Vec<(&Entry, Stamp)> = self
+            .entries
+            .iter()
+            .filter(|e| e.page.as_ref().is_none_or(|p| p.source.is_released()))
+            .filter_map(|e| Some((e, e.stamp?)))
+            .collect();
         // Encoded in parallel, a few hundred pages at a time: never the whole cache in
         // memory at once.
-        for chunk in self.records.chunks(256) {
+        for chunk in kept.chunks(256) {
             let encoded: Vec<std::io::Result<Vec<u8>>> = chunk
                 .par_iter()
-                .map(|r| {
+                .map(|&(r, stamp)| {
                     let (mut bytes, mut buf) = (Vec::new(), Vec::new());
                     let key = Key {
                         rel_path: r.rel_path.clone(),
-                        stamp: r.stamp,
+                        stamp,
                     };
                     frame(&mut bytes, &mut buf, &key)?;
                     frame(&mut bytes, &mut buf, &(r.page.as_deref(), &r.diagnostics))?;

@@ -74,15 +74,7 @@ impl ParsedPage {
     /// Errors: [`crate::Error::Io`] when the file cannot be read again, and
     /// [`crate::Error::Changed`] when it changed since it was parsed.
     pub fn html(&self, base_path: &str) -> crate::error::Result<String> {
-        let file = match self.source.read_text()? {
-            std::borrow::Cow::Borrowed(_) => std::borrow::Cow::Borrowed(&self.source),
-            std::borrow::Cow::Owned(text) => std::borrow::Cow::Owned(SourceFile::new(
-                self.source.path.clone(),
-                self.source.rel_path.clone(),
-                self.source.disk_path.clone(),
-                text,
-            )),
-        };
+        let file = self.source.with_text()?;
         Ok(markdown::render_body(
             &file,
             self.body_start,
@@ -102,9 +94,22 @@ pub struct Parsed {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Reads and parses `files` in parallel; `base_path` is applied to root-relative links in
-/// the rendered HTML. `content_prefix` is the site-root-relative path of `content/`
-/// (normally `content`), used for diagnostic paths.
+/// Gathers each file's page (none when it could not be read) and findings, in order.
+impl FromIterator<(Option<Arc<ParsedPage>>, Vec<Diagnostic>)> for Parsed {
+    fn from_iter<I: IntoIterator<Item = (Option<Arc<ParsedPage>>, Vec<Diagnostic>)>>(
+        results: I,
+    ) -> Parsed {
+        let mut parsed = Parsed::default();
+        for (page, diags) in results {
+            parsed.pages.extend(page);
+            parsed.diagnostics.extend(diags);
+        }
+        parsed
+    }
+}
+
+/// Reads and parses `files` in parallel. `content_prefix` is the site-root-relative path
+/// of `content/` (normally `content`), used for diagnostic paths.
 pub fn parse_all(files: &[FoundFile], content_prefix: &str) -> Parsed {
     // Each page goes into its `Arc` on the thread that parsed it: the main thread only
     // gathers pointers.
@@ -115,15 +120,7 @@ pub fn parse_all(files: &[FoundFile], content_prefix: &str) -> Parsed {
             (page.map(Arc::new), diags)
         })
         .collect();
-    let mut parsed = Parsed {
-        pages: Vec::with_capacity(results.len()),
-        diagnostics: Vec::new(),
-    };
-    for (page, diags) in results {
-        parsed.pages.extend(page);
-        parsed.diagnostics.extend(diags);
-    }
-    parsed
+    results.into_iter().collect()
 }
 
 /// Reads and parses one discovered page: the page (`None` when it cannot be read or is
