@@ -390,6 +390,13 @@ impl LiveSite {
         for (index, _) in &changes {
             self.revalidate_family(*index);
         }
+        if theme {
+            // A template changed in the same batch: every output, not only the edited
+            // pages' ones.
+            self.render_all()?;
+            self.collect();
+            return Ok(Update::since(Work::Rerender, start, None));
+        }
 
         let mut outputs: Vec<Output> = Vec::new();
         for (index, change) in &changes {
@@ -777,6 +784,21 @@ mod tests {
         )
         .unwrap();
         let work = apply_and_compare(&mut live, &options, &["themes/default/templates/page.html"]);
+        assert_eq!(work, Work::Rerender);
+        // A template and a page saved together (save-all, a checkout): pages the edit
+        // does not touch take the template too.
+        std::fs::write(
+            templates.join("page.html"),
+            page.replace("</article>", "<p>second override</p></article>"),
+        )
+        .unwrap();
+        let pm = "content/job-families/product/product-manager.md";
+        edit(root, pm, |t| format!("{t}\nOne more line.\n"));
+        let work = apply_and_compare(
+            &mut live,
+            &options,
+            &["themes/default/templates/page.html", pm],
+        );
         assert_eq!(work, Work::Rerender);
         std::fs::create_dir_all(root.join("static")).unwrap();
         std::fs::write(root.join("static/notes.txt"), "notes").unwrap();
