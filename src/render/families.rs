@@ -179,7 +179,7 @@ impl FamilyViews {
         let per_family: Vec<FamilyParts> = site
             .families
             .par_iter()
-            .map(|family| family_parts(site, family, &url))
+            .map(|family| family_parts(site, family))
             .collect();
         for (family, parts) in site.families.iter().zip(per_family) {
             for (grade, column, entry) in parts.matrix {
@@ -268,18 +268,15 @@ struct FamilyParts {
     summary: FamilySummary,
 }
 
-fn family_parts(
-    site: &Site,
-    family: &JobFamily,
-    url: &(dyn Fn(&str) -> String + Sync),
-) -> FamilyParts {
+fn family_parts(site: &Site, family: &JobFamily) -> FamilyParts {
     let page = &site.pages[family.page];
     let scale = site.scales.for_path(&page.parsed.source.rel_path);
+    let page_url = format!("{}{}", site.base_path, page.url);
     let level_url = |anchor: &str| {
         if anchor.is_empty() {
-            url(&page.url)
+            page_url.clone()
         } else {
-            format!("{}#{anchor}", url(&page.url))
+            format!("{page_url}#{anchor}")
         }
     };
     let mut rows = Vec::new();
@@ -327,13 +324,13 @@ fn family_parts(
         rows,
         json: JsonFamily {
             title: family.title.clone(),
-            url: url(&page.url),
+            url: page_url.clone(),
             department: family.department.clone(),
             source: page.parsed.source.path.clone(),
             levels: json_levels,
         },
         matrix,
-        summary: summary(family, &url(&page.url)),
+        summary: summary(family, &page_url),
     }
 }
 

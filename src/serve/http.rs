@@ -197,7 +197,7 @@ fn file_bytes(snapshot: &Snapshot, key: &str) -> Option<Vec<u8>> {
         // Discovery never follows symbolic links; a file replaced by one since (before the
         // rebuild that drops it) is not followed either.
         Body::Disk(path) => {
-            if !std::fs::symlink_metadata(path).is_ok_and(|m| m.is_file()) {
+            if !super::incremental::is_regular_file(path) {
                 return None;
             }
             std::fs::read(path).ok()?

@@ -225,7 +225,7 @@ impl LiveSite {
 
     /// Applies a batch of changes: `changed` are paths relative to the root,
     /// `/`-separated (`content/a/b.md`, `themes/default/templates/page.html`,
-    /// `ladder.toml`), or absolute for a `--config` file outside it.
+    /// `ladder.toml`), or absolute for a `--config` file outside it; each once.
     ///
     /// Errors: as [`LiveSite::load`]. After an error the state is unusable: load again.
     pub(crate) fn apply(&mut self, changed: &[String]) -> Result<Update> {
@@ -274,10 +274,9 @@ impl LiveSite {
         let mut edited: Vec<String> = Vec::new();
         for rel in content {
             match self.parses.get(rel) {
+                // `changed` has no repeats (the watcher removes them).
                 Some(entry) if is_regular_file(&entry.found.disk_path) => {
-                    if !edited.iter().any(|e| e == rel) {
-                        edited.push(rel.to_string());
-                    }
+                    edited.push(rel.to_string());
                 }
                 Some(_) => structural = true,
                 None => {
@@ -334,8 +333,7 @@ impl LiveSite {
                 .chain(fresh)
                 .collect();
             self.assets = found.assets;
-            let config = self.site.config.clone();
-            self.remodel(config)?;
+            self.remodel()?;
             let work = Work::Remodel {
                 parsed: parsed + fresh_count,
             };
@@ -366,8 +364,7 @@ impl LiveSite {
                 Some(change) => changes.push((index, change)),
                 None => {
                     // The structure changed after all: rebuild the model from the parses.
-                    let config = self.site.config.clone();
-                    self.remodel(config)?;
+                    self.remodel()?;
                     return Ok(Update::since(Work::Remodel { parsed }, start, None));
                 }
             }
@@ -436,11 +433,11 @@ impl LiveSite {
     }
 
     /// Builds the model from the kept parses, then validates and renders everything.
-    fn remodel(&mut self, config: Config) -> Result<()> {
+    fn remodel(&mut self) -> Result<()> {
         let mut model_diagnostics = Vec::new();
         self.site = model(
             &self.options.root,
-            config,
+            self.site.config.clone(),
             &self.parses,
             self.assets.clone(),
             self.static_files.clone(),
@@ -569,7 +566,9 @@ fn parse_entry(found: FoundFile) -> ParseEntry {
 }
 
 /// A regular file, not a symbolic link (discovery does not follow those either).
-fn is_regular_file(path: &Path) -> bool {
+/// Whether `path` is a file itself, not a symbolic link to one (discovery never follows
+/// links, and the server never serves through one).
+pub(crate) fn is_regular_file(path: &Path) -> bool {
     std::fs::symlink_metadata(path).is_ok_and(|m| m.is_file())
 }
 
@@ -655,23 +654,33 @@ mod tests {
         matches!(work, Work::Incremental { parsed: 1, .. })
     }
 
+    /// Edits `rel` with `f`, applies it, compares with a build from scratch
+    /// ([`apply_and_compare`]) and asserts the page was rebuilt in place.
+    fn edit_in_place(
+        live: &mut LiveSite,
+        options: &Options,
+        rel: &str,
+        f: impl FnOnce(String) -> String,
+    ) {
+        edit(&options.root, rel, f);
+        let work = apply_and_compare(live, options, &[rel]);
+        assert!(is_incremental(&work), "{rel}: {work:?}");
+    }
+
     #[test]
     fn edits_in_place_match_a_build_from_scratch() {
-        let (dir, options) = handbook();
-        let root = dir.path();
+        let (_dir, options) = handbook();
         let mut live = LiveSite::load(&options).unwrap();
         let backend = "content/job-families/engineering/backend-engineer.md";
 
         // A paragraph at the end of a job family.
-        edit(root, backend, |t| {
+        edit_in_place(&mut live, &options, backend, |t| {
             format!("{t}\nA new closing paragraph.\n")
         });
-        let work = apply_and_compare(&mut live, &options, &[backend]);
-        assert!(is_incremental(&work), "{work:?}");
 
         // Lines inserted at the top of the body shift every span; a grade changes, so
         // the ladder, the index, the grade matrix and ladder.json change.
-        edit(root, backend, |t| {
+        edit_in_place(&mut live, &options, backend, |t| {
             t.replacen(
                 "---\nBackend Engineers at",
                 "---\nA new first line.\n\nBackend Engineers at",
@@ -679,55 +688,44 @@ mod tests {
             )
             .replace("is a [grade 8]", "is a [grade 9]")
         });
-        let work = apply_and_compare(&mut live, &options, &[backend]);
-        assert!(is_incremental(&work), "{work:?}");
 
         // A title: folder indexes list it, the family index and matrix show it.
-        edit(root, backend, |t| {
+        edit_in_place(&mut live, &options, backend, |t| {
             t.replace(
                 "title: \"Backend Engineer\"",
                 "title: \"Backend Developer\"",
             )
         });
-        let work = apply_and_compare(&mut live, &options, &[backend]);
-        assert!(is_incremental(&work), "{work:?}");
 
         // A folder's own index page changes its title: breadcrumbs below it change.
         let engineering = "content/job-families/engineering/_index.md";
-        edit(root, engineering, |t| {
+        edit_in_place(&mut live, &options, engineering, |t| {
             t.replace("title: \"Engineering\"", "title: \"Engineering & Ops\"")
         });
-        let work = apply_and_compare(&mut live, &options, &[engineering]);
-        assert!(is_incremental(&work), "{work:?}");
 
         // The heading every job family links to disappears: their links break.
         let grades = "content/handbook/job-grades.md";
         let before = live.diagnostics().len();
-        edit(root, grades, |t| {
+        edit_in_place(&mut live, &options, grades, |t| {
             t.replace("## Job grade scale", "## The scale")
         });
-        let work = apply_and_compare(&mut live, &options, &[grades]);
-        assert!(is_incremental(&work), "{work:?}");
         assert!(
             live.diagnostics().len() > before + 5,
             "{:?}",
             live.diagnostics()
         );
-        edit(root, grades, |t| {
+        edit_in_place(&mut live, &options, grades, |t| {
             t.replace("## The scale", "## Job grade scale")
         });
-        apply_and_compare(&mut live, &options, &[grades]);
         assert_eq!(live.diagnostics().len(), before);
 
         // Broken front matter, then fixed.
         let recruiter = "content/job-families/people/recruiter.md";
-        let original = std::fs::read_to_string(root.join(recruiter)).unwrap();
-        edit(root, recruiter, |t| {
+        let original = std::fs::read_to_string(options.root.join(recruiter)).unwrap();
+        edit_in_place(&mut live, &options, recruiter, |t| {
             t.replacen("---\n", "---\ntitle: [unclosed\n", 1)
         });
-        apply_and_compare(&mut live, &options, &[recruiter]);
-        std::fs::write(root.join(recruiter), &original).unwrap();
-        apply_and_compare(&mut live, &options, &[recruiter]);
+        edit_in_place(&mut live, &options, recruiter, |_| original);
     }
 
     #[test]

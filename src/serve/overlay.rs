@@ -5,17 +5,13 @@
 
 use std::fmt::Write as _;
 
+use crate::render::escape_html as escape;
 use crate::{Diagnostic, Error, Severity};
 
 /// At most this many diagnostics are listed; the terminal has them all.
 const MAX_LISTED: usize = 50;
 
 const STYLE: &str = "position:fixed;left:0;right:0;bottom:0;max-height:60vh;overflow:auto;z-index:2147483647;box-sizing:border-box;margin:0;padding:12px 20px;background:#fff4f4;color:#4a0000;border-top:4px solid #c00;box-shadow:0 -2px 12px rgba(0,0,0,.25);font:14px/1.5 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;text-align:left";
-
-/// HTML-escapes `input` (the theme's escaping: `& < > " '`).
-pub(crate) fn escape(input: &str) -> String {
-    crate::render::escape_html(input)
-}
 
 /// The error and its chain of causes, one per line.
 pub(crate) fn error_text(err: &Error) -> String {
