@@ -18,7 +18,7 @@ use std::sync::LazyLock;
 use libfuzzer_sys::fuzz_target;
 
 use ladder::Diagnostic;
-use ladder::model::ladder::{self as family, GradeStatement};
+use ladder::model::ladder::GradeStatement;
 use ladder::model::scale::Scales;
 use ladder::parse::{self, ParsedPage};
 use ladder::source::SourceFile;
@@ -78,9 +78,8 @@ fuzz_target!(|data: &[u8]| {
     let rebased = parsed.html("/handbook").expect("the text is held");
     assert!(html.is_empty() == rebased.is_empty());
 
-    // Job-family extraction, as `Site::new` does it.
-    let title = page_title(&parsed);
-    if let Some(f) = family::extract(0, &title, &parsed) {
+    // Job-family extraction, which `parse_page` ran.
+    if let Some(f) = &parsed.family {
         let scale = SCALES.for_path(REL_PATH);
         for level in &f.levels {
             check_span(text, &level.title_span, "level title");
@@ -97,25 +96,11 @@ fuzz_target!(|data: &[u8]| {
         }
     }
 
-    for (range, _) in ladder::validate::page::find_mojibake(text) {
-        check_span(text, &range, "mojibake");
+    for (range, bad, _) in &parsed.mojibake {
+        check_span(text, range, "mojibake");
+        assert_eq!(&text[range.clone()], bad);
     }
 });
-
-/// The page title as the model picks it: front matter, else the first `# heading`.
-fn page_title(p: &ParsedPage) -> String {
-    p.front_matter
-        .title
-        .clone()
-        .or_else(|| {
-            p.markdown
-                .headings
-                .iter()
-                .find(|h| h.level == 1 && !h.text.is_empty())
-                .map(|h| h.text.clone())
-        })
-        .unwrap_or_else(|| "Fuzz".to_string())
-}
 
 fn check_diagnostic(p: &ParsedPage, d: &Diagnostic) {
     let lines = p.source.position(p.source.text().len()).line;
