@@ -8,6 +8,11 @@ use std::path::{Path, PathBuf};
 
 use ladder::{Options, Outcome, Severity};
 
+/// The integration tests' helpers (copying a tree, a snapshot of a folder's files).
+#[path = "it/harness.rs"]
+#[allow(dead_code)]
+mod harness;
+
 fn shared() -> Option<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared");
     if dir.join("corpus/gitlab-2022-11/content").is_dir() {
@@ -532,20 +537,6 @@ fn corpus_job_families_levels_and_grades() {
     );
 }
 
-/// Copies `from` into `to`, recursively.
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
-
 /// The parse cache on the real pages: a run from the cache finds what a run without it
 /// finds, at the same lines and columns, and builds the same files. (A copy of the
 /// corpus: the cache is written below the site root.)
@@ -554,7 +545,7 @@ fn corpus_from_the_parse_cache_is_the_same_as_without_it() {
     let Some(shared) = shared() else { return };
     let tmp = tempfile::tempdir().unwrap();
     let site = tmp.path().join("site");
-    copy_tree(&shared.join("corpus/gitlab-2022-11"), &site);
+    harness::copy_dir(&shared.join("corpus/gitlab-2022-11"), &site);
     let mut options = corpus_options(&shared, tmp.path());
     options.root = site.clone();
     let uncached = ladder::check(&options).unwrap();
@@ -571,26 +562,13 @@ fn corpus_from_the_parse_cache_is_the_same_as_without_it() {
     assert_eq!(second.summary, uncached.summary);
 
     options.output = Some(tmp.path().join("cached"));
-    ladder::build(&options).unwrap();
+    let built = ladder::build(&options).unwrap();
+    assert_eq!(stats(&built), Some((pages, 0)));
     options.parse_cache = false;
     options.output = Some(tmp.path().join("uncached"));
     ladder::build(&options).unwrap();
-    let files = |dir: &str| {
-        let mut out = Vec::new();
-        let mut stack = vec![tmp.path().join(dir)];
-        while let Some(d) = stack.pop() {
-            for e in std::fs::read_dir(&d).unwrap() {
-                let p = e.unwrap().path();
-                if p.is_dir() {
-                    stack.push(p);
-                } else {
-                    let rel = p.strip_prefix(tmp.path().join(dir)).unwrap().to_path_buf();
-                    out.push((rel, std::fs::read(&p).unwrap()));
-                }
-            }
-        }
-        out.sort();
-        out
-    };
-    assert_eq!(files("cached"), files("uncached"));
+    assert_eq!(
+        harness::snapshot(&tmp.path().join("cached")),
+        harness::snapshot(&tmp.path().join("uncached"))
+    );
 }

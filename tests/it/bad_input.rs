@@ -41,11 +41,20 @@ fn assert_findings(root: &Path, expected: &[&str]) {
     }
     let out = tempfile::tempdir().unwrap();
     let public = out.path().join("public");
-    build(root, &public).unwrap_or_else(|e| panic!("build of {} failed: {e}", root.display()));
+    let built =
+        build(root, &public).unwrap_or_else(|e| panic!("build of {} failed: {e}", root.display()));
     assert!(
         read(&public, "good/index.html").contains("Still here."),
         "the good page was not built"
     );
+    // The hard pages themselves are written too, not only the good one.
+    for page in &built.site.pages {
+        assert!(
+            public.join(&page.output_path).is_file(),
+            "{} was not written",
+            page.output_path
+        );
+    }
 }
 
 #[test]

@@ -129,12 +129,17 @@ fn a_deleted_page_leaves_the_cache_and_the_build_uses_it() {
 
     // A build from the cache writes what a build without it writes.
     let root = dir.path().display().to_string();
-    for (out, extra) in [("with", None), ("without", Some("--no-cache"))] {
+    for (out, flag) in [("with", "-v"), ("without", "--no-cache")] {
         let out = dir.path().join(out).display().to_string();
-        let mut args = vec!["build", "--root", &root, "--output", &out, "-q"];
-        args.extend(extra);
-        let run = run_ladder(args);
+        let run = run_ladder(["build", "--root", &root, "--output", &out, flag]);
         assert!(run.code < 2, "{run:?}");
+        if flag == "-v" {
+            assert!(
+                run.stderr.contains(" pages reused, 0 parsed"),
+                "{}",
+                run.stderr
+            );
+        }
     }
     assert_eq!(
         crate::harness::snapshot(&dir.path().join("with")),

@@ -34,6 +34,7 @@ fn script_and_data_links_are_unsafe_links() {
             "content/_index.md:17:17: error[unsafe-link] link to `javascript:alert('markdown')` uses the `javascript:` scheme, which runs or embeds content instead of linking to it",
             "content/_index.md:17:63: error[unsafe-link] link to `java&#x09;script:alert('entity')` uses the `javascript:` scheme, which runs or embeds content instead of linking to it",
             "content/_index.md:19:20: error[unsafe-link] link to `data:text/html;base64,PHNjcmlwdD5hbGVydCgpPC9zY3JpcHQ+` uses the `data:` scheme, which runs or embeds content instead of linking to it",
+            "content/_index.md:21:17: error[unsafe-link] link to `VBScript:MsgBox(1)` uses the `vbscript:` scheme, which runs or embeds content instead of linking to it",
         ]
     );
     assert!(
