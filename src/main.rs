@@ -14,7 +14,8 @@ use ladder::{Diagnostic, Error, Options, Outcome, scope};
 
 /// mimalloc: many threads allocating and freeing many small strings, where glibc's
 /// allocator spent a tenth of a build in malloc/free and returned memory to the kernel
-/// page by page.
+/// page by page. The `system-allocator` feature leaves glibc's, for heap profilers.
+#[cfg(not(feature = "system-allocator"))]
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
