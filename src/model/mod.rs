@@ -23,10 +23,16 @@ pub struct Page {
     pub parsed: Arc<ParsedPage>,
     /// URL path without the base path, e.g. `/job-families/engineering/backend-engineer/`.
     pub url: String,
-    /// Title: front matter `title`, else the first `# heading`, else the file name.
-    pub title: String,
     /// Output file relative to the output directory, e.g. `job-families/x/index.html`.
     pub output_path: String,
+}
+
+impl Page {
+    /// Title: front matter `title`, else the first `# heading`, else the file name
+    /// ([`ParsedPage::title`]).
+    pub fn title(&self) -> &str {
+        &self.parsed.title
+    }
 }
 
 /// A folder of the site: every URL path that has pages below it.
@@ -258,13 +264,11 @@ impl Site {
                 diags.push(d);
                 continue;
             }
-            let title = p.title.clone();
             by_url.insert(url.clone(), pages.len());
             pages.push(Page {
                 output_path,
                 parsed: p,
                 url,
-                title,
             });
         }
 
@@ -411,7 +415,6 @@ impl Site {
         {
             return None;
         }
-        let title = parsed.title.clone();
         let family = (parsed.family.clone()).map(|f| ladder::JobFamily { page: index, ..f });
         let slot = self.families.binary_search_by_key(&index, |f| f.page);
         let family_changed = match (slot, family) {
@@ -424,8 +427,7 @@ impl Site {
             _ => return None,
         };
         let page = &mut self.pages[index];
-        let title_changed = page.title != title;
-        page.title = title;
+        let title_changed = page.title() != parsed.title;
         page.parsed = parsed;
         if title_changed {
             self.sections = build_sections(&self.pages);
@@ -562,7 +564,7 @@ fn build_sections(pages: &[Page]) -> BTreeMap<String, Section> {
     for (url, s) in sections.iter_mut() {
         s.index_page = by_url.get(url.as_str()).copied();
         s.title = match s.index_page {
-            Some(i) => pages[i].title.clone(),
+            Some(i) => pages[i].title().to_string(),
             None if url == "/" => "Home".to_string(),
             None => humanize(url.trim_end_matches('/').rsplit('/').next().unwrap_or("")),
         };
@@ -608,9 +610,9 @@ fn build_sections(pages: &[Page]) -> BTreeMap<String, Section> {
     for s in sections.values_mut() {
         s.pages.sort_by(|&a, &b| {
             pages[a]
-                .title
+                .title()
                 .to_lowercase()
-                .cmp(&pages[b].title.to_lowercase())
+                .cmp(&pages[b].title().to_lowercase())
                 .then(a.cmp(&b))
         });
         s.subsections

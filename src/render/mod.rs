@@ -455,7 +455,7 @@ impl<'a> Renderer<'a> {
     fn page(&self, p: &'a Page) -> Result<PageContext<'a>> {
         let fm = &p.parsed.front_matter;
         Ok(PageContext {
-            title: &p.title,
+            title: p.title(),
             description: fm.description.as_deref(),
             url: self.url(&p.url),
             content: {
@@ -491,7 +491,7 @@ impl<'a> Renderer<'a> {
                 .map(|&i| {
                     let p = &self.site.pages[i];
                     PageLink {
-                        title: &p.title,
+                        title: p.title(),
                         url: self.url(&p.url),
                         description: p.parsed.front_matter.description.as_deref(),
                     }

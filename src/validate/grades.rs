@@ -515,7 +515,7 @@ fn check_sections(
             Rule::SectionMissing,
             &page.parsed.source,
             title_span.clone(),
-            format!("job family `{}` has no {} section{}", page.title, shown.join(", "), if missing.len() > 1 { "s" } else { "" }),
+            format!("job family `{}` has no {} section{}", page.title(), shown.join(", "), if missing.len() > 1 { "s" } else { "" }),
             "add the missing sections (a heading per section), or change [families] sections in ladder.toml",
         )
         .with_key(missing.join(",")),

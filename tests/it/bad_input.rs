@@ -133,7 +133,7 @@ fn byte_order_mark_is_dropped() {
     )]);
     assert_findings(dir.path(), &[]);
     let outcome = check(dir.path());
-    assert!(outcome.site.pages.iter().any(|p| p.title == "With a BOM"));
+    assert!(outcome.site.pages.iter().any(|p| p.title() == "With a BOM"));
 }
 
 #[test]
@@ -156,12 +156,7 @@ fn crlf_and_lone_cr_line_endings() {
         ],
     );
     let outcome = check(dir.path());
-    let titles: Vec<&str> = outcome
-        .site
-        .pages
-        .iter()
-        .map(|p| p.title.as_str())
-        .collect();
+    let titles: Vec<&str> = outcome.site.pages.iter().map(|p| p.title()).collect();
     assert_eq!(titles, ["Lone CR", "CRLF", "Good page"]);
 }
 

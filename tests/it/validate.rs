@@ -252,7 +252,7 @@ fn front_matter_damage_never_loses_a_page_and_recovers_what_it_can() {
             .pages
             .iter()
             .find(|p| p.parsed.source.path == path)
-            .map(|p| p.title.clone())
+            .map(|p| p.title().to_string())
             .unwrap_or_else(|| panic!("no page {path}"))
     };
     assert_eq!(title("content/glued.md"), "Glued");
@@ -295,7 +295,7 @@ fn front_matter_glued_closing_delimiter_before_a_thematic_break() {
         ]
     );
     let page = &outcome.site.pages[0];
-    assert_eq!(page.title, "Glued");
+    assert_eq!(page.title(), "Glued");
     assert!(page.parsed.html("").unwrap().contains("Some text."));
 }
 
