@@ -82,7 +82,21 @@ impl Level {
     /// The level's rank on `scale`: read from its title, narrowed to the track front
     /// matter states.
     pub fn rank(&self, scale: &Scale) -> RankGuess {
-        let mut guess = guess_rank(&self.title, scale);
+        self.narrowed(guess_rank(&self.title, scale))
+    }
+
+    /// [`Level::rank`], only when the title itself names a rank on `scale` ("Senior X",
+    /// not "X", which reads as Intermediate): what the grade checks judge.
+    pub fn named_rank(&self, scale: &Scale) -> Option<RankGuess> {
+        let w = rank_words(&self.title);
+        if matched_ranks(&w, scale).0.is_empty() {
+            return None;
+        }
+        Some(self.narrowed(guess_rank_of(&self.title, &w, scale)))
+    }
+
+    /// `guess` narrowed to the track front matter states.
+    fn narrowed(&self, mut guess: RankGuess) -> RankGuess {
         if let Some(track) = self.track {
             guess.readings.retain(|r| r.0 == track);
             guess.track = Some(track);
@@ -405,11 +419,15 @@ pub fn rank_words(title: &str) -> Vec<String> {
 
 /// Reads the rank of a level title on `scale`.
 pub fn guess_rank(title: &str, scale: &Scale) -> RankGuess {
+    guess_rank_of(title, &rank_words(title), scale)
+}
+
+/// [`guess_rank`] of `title`, whose [`rank_words`] are `w`.
+fn guess_rank_of(title: &str, w: &[String], scale: &Scale) -> RankGuess {
     let none = RankGuess {
         track: None,
         readings: Vec::new(),
     };
-    let w = rank_words(title);
     // Officer titles are C-level only with "Chief" ("Principal Accounting Officer" is not
     // a Principal IC).
     if w.iter().any(|x| x == "officer") && !w.iter().any(|x| x == "chief") {
@@ -419,7 +437,7 @@ pub fn guess_rank(title: &str, scale: &Scale) -> RankGuess {
         return none;
     }
     let has = |x: &str| w.iter().any(|v| v == x);
-    let found: Vec<(Track, String, Grade)> = matched_ranks(&w, scale)
+    let found: Vec<(Track, String, Grade)> = matched_ranks(w, scale)
         .0
         .into_iter()
         .map(|r| (r.track, r.name.clone(), r.grade))

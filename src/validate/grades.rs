@@ -20,9 +20,7 @@ use rayon::prelude::*;
 use std::ops::Range;
 
 use crate::diagnostic::{Diagnostic, Rule};
-use crate::model::ladder::{
-    JobFamily, Level, RankGuess, matched_ranks, rank_words, significant_words,
-};
+use crate::model::ladder::{JobFamily, Level, RankGuess, matched_ranks, significant_words};
 use crate::model::scale::{Grade, Scale, Track, words};
 use crate::model::{Page, Site};
 
@@ -48,11 +46,7 @@ pub fn check_family(site: &Site, family: &JobFamily, diags: &mut Vec<Diagnostic>
 
     // Each level's rank, read once for the rules below: only titles that name a rank
     // ("Senior X", not "X") are judged by it.
-    let ranks: Vec<Option<RankGuess>> = family
-        .levels
-        .iter()
-        .map(|l| has_rank_word(&l.title, scale).then(|| l.rank(scale)))
-        .collect();
+    let ranks: Vec<Option<RankGuess>> = family.levels.iter().map(|l| l.named_rank(scale)).collect();
     let mut seen: HashMap<Vec<String>, &Level> = HashMap::new();
     for (level, rank) in family.levels.iter().zip(&ranks) {
         check_level(file, scale, level, rank.as_ref(), diags);
@@ -209,12 +203,6 @@ fn check_level(
             .with_key(format!("{}|{role}", level.title)),
         );
     }
-}
-
-/// Whether the title itself names a rank on the scale (so "no level word means
-/// intermediate" is not used to judge it).
-fn has_rank_word(title: &str, scale: &Scale) -> bool {
-    !matched_ranks(&rank_words(title), scale).0.is_empty()
 }
 
 /// Why the role a grade sentence names is not the level's title, or `None` when it is
