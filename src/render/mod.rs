@@ -622,6 +622,18 @@ pub enum Output {
 }
 
 impl Output {
+    /// Every output a build could render from the site itself, in this order: each page,
+    /// each folder, the grade matrix and `ladder.json`. [`Renderer::render_output`]
+    /// decides which exist (a folder with an index page, or a matrix whose URL a page
+    /// has, renders nothing), so a full build and a live preview's partial one agree.
+    fn candidates(site: &Site) -> Vec<Output> {
+        (0..site.pages.len())
+            .map(Output::Page)
+            .chain(site.sections.keys().cloned().map(Output::Section))
+            .chain([Output::Matrix, Output::LadderJson])
+            .collect()
+    }
+
     /// The output showing `url` (without base path): its page, its generated folder
     /// index, or the generated grade matrix; `None` when nothing is rendered there.
     pub fn at(site: &Site, views: &FamilyViews, url: &str) -> Option<Output> {
@@ -760,24 +772,25 @@ pub fn render_site_into(
 ) -> Result<usize> {
     let views = FamilyViews::new(site);
     let r = Renderer::new(site, theme, live_reload, &views);
-    let generated: Vec<&Section> = site
-        .sections
-        .values()
-        .filter(|s| s.index_page.is_none())
-        .collect();
-    let matrix_url = r
-        .views
-        .matrix_url
-        .as_deref()
-        .filter(|url| !site.by_url.contains_key(*url));
-    let mut made: HashSet<String> = site.pages.iter().map(|p| p.output_path.clone()).collect();
-    made.extend(
-        generated
-            .iter()
-            .map(|s| crate::model::permalink::output_path(&s.url)),
-    );
-    made.extend(matrix_url.map(crate::model::permalink::output_path));
-    made.extend(["ladder.json".to_string(), "sitemap.xml".to_string()]);
+    // Pages, folder indexes, the grade matrix and `ladder.json` first: the copies below
+    // give way to them. The last two are the biggest files, made one after the other
+    // once the pages are done, so that their memory does not add up with the pages'.
+    let made: Mutex<HashSet<String>> = Mutex::new(HashSet::new());
+    let render = |o: &Output| {
+        let Some(file) = r.render_output(o)? else {
+            return Ok(());
+        };
+        made.lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(file.path.clone());
+        sink(file)
+    };
+    let candidates = Output::candidates(site);
+    let (pages_and_folders, biggest) = candidates.split_at(candidates.len() - 2);
+    pages_and_folders.par_iter().try_for_each(render)?;
+    biggest.iter().try_for_each(render)?;
+    let mut made = made.into_inner().unwrap_or_else(PoisonError::into_inner);
+    made.insert("sitemap.xml".to_string());
 
     // The theme's static files, then the site's (found by discovery), then content
     // assets: a later one at the same path wins.
@@ -792,22 +805,6 @@ pub fn render_site_into(
     copies
         .into_par_iter()
         .try_for_each(|(path, contents)| sink(OutputFile { path, contents }))?;
-    site.pages
-        .par_iter()
-        .enumerate()
-        .try_for_each(|(i, p)| sink(r.render_page(i, p)?))?;
-    generated.par_iter().try_for_each(|s| {
-        sink(if s.url == "/" {
-            r.render_home()?
-        } else {
-            r.render_section(s)?
-        })
-    })?;
-    // The grade matrix, unless a content page has its URL (that page shows it instead).
-    if let Some(url) = matrix_url {
-        sink(r.render_matrix(url)?)?;
-    }
-    sink(r.ladder_json()?)?;
     if not_found {
         sink(r.render_plain("404.html", "404.html")?)?;
     }
