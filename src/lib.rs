@@ -143,6 +143,27 @@ pub fn load_config(options: &Options) -> Result<Config> {
     Ok(config)
 }
 
+/// The folder of pages, relative to the site root; diagnostics name files below it.
+pub(crate) const CONTENT: &str = "content";
+
+/// The first steps of every run: the site root checked, its config loaded, and what is
+/// under `content/` discovered.
+///
+/// Errors: [`Error::Usage`] when the root is not a directory; config errors from
+/// [`load_config`]; [`Error::Io`] when `content/` cannot be listed.
+pub(crate) fn open_site(options: &Options) -> Result<(Config, discover::Discovered)> {
+    let root = &options.root;
+    if !root.is_dir() {
+        return Err(Error::Usage(format!(
+            "site root `{}` is not a directory",
+            root.display()
+        )));
+    }
+    let config = load_config(options)?;
+    let found = discover::discover(&root.join(CONTENT))?;
+    Ok((config, found))
+}
+
 /// Discovers, parses, models and validates the site (stages 1–4). Writes nothing.
 ///
 /// Errors: [`Error::Usage`] when the root is not a directory; config and known-paths
@@ -151,24 +172,17 @@ pub fn load_config(options: &Options) -> Result<Config> {
 pub fn check(options: &Options) -> Result<Outcome> {
     let start = Instant::now();
     let root = &options.root;
-    if !root.is_dir() {
-        return Err(Error::Usage(format!(
-            "site root `{}` is not a directory",
-            root.display()
-        )));
-    }
     let mut timings = Vec::new();
     let mut lap = Instant::now();
     let mut stage = |name: &'static str, timings: &mut Vec<(&'static str, Duration)>| {
         timings.push((name, lap.elapsed()));
         lap = Instant::now();
     };
-    let config = load_config(options)?;
-    let found = discover::discover(&root.join("content"))?;
+    let (config, found) = open_site(options)?;
     stage("discover", &mut timings);
     let page_count = found.pages.len();
     let (parsed, cache_stats) = if options.parse_cache {
-        let (parsed, stats, pending) = parse::cache::parse_all(root, &found.pages, "content");
+        let (parsed, stats, pending) = parse::cache::parse_all(root, &found.pages, CONTENT);
         stage("parse", &mut timings);
         // Written before the model takes the pages, which it can then own.
         if let Some(pending) = pending {
@@ -177,11 +191,11 @@ pub fn check(options: &Options) -> Result<Outcome> {
         }
         (parsed, Some(stats))
     } else {
-        let parsed = parse::parse_all(&found.pages, "content");
+        let parsed = parse::parse_all(&found.pages, CONTENT);
         stage("parse", &mut timings);
         (parsed, None)
     };
-    let mut diagnostics = found.diagnostics("content");
+    let mut diagnostics = found.diagnostics(CONTENT);
     diagnostics.extend(parsed.diagnostics);
     let static_files = discover::site_static_files(root, &config.theme)?;
     let site = Site::new(

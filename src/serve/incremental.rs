@@ -23,7 +23,7 @@ use rayon::prelude::*;
 
 use super::{Body, LIVE_RELOAD_SNIPPET};
 use crate::discover::{self, FoundFile};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::model::Site;
 use crate::parse::{self, ParsedPage};
 use crate::render::families::FamilyViews;
@@ -31,10 +31,7 @@ use crate::render::{self, Output, Theme};
 use crate::validate::grades::ConflictIndex;
 use crate::validate::{self, PageFindings};
 use crate::write::{Contents, OutputFile};
-use crate::{Config, Diagnostic, Options, Summary};
-
-/// The folder of pages, relative to the root; diagnostics name files below it.
-const CONTENT: &str = "content";
+use crate::{CONTENT, Config, Diagnostic, Options, Summary};
 
 /// One page file's parse, kept until the file changes.
 #[derive(Debug, Clone)]
@@ -153,15 +150,8 @@ impl LiveSite {
     /// Errors: as [`crate::build`] (config, theme, listing `content/`, templates).
     pub(crate) fn load(options: &Options) -> Result<LiveSite> {
         let root = &options.root;
-        if !root.is_dir() {
-            return Err(Error::Usage(format!(
-                "site root `{}` is not a directory",
-                root.display()
-            )));
-        }
-        let config = crate::load_config(options)?;
+        let (config, found) = crate::open_site(options)?;
         let theme = Theme::load(root, &config.theme)?;
-        let found = discover::discover(&root.join(CONTENT))?;
         let discovery_diagnostics = found.diagnostics(CONTENT);
         let parses = found
             .pages
