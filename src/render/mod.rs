@@ -717,7 +717,8 @@ pub fn affected_outputs(
 }
 
 /// Renders `outputs` (in parallel) with the job-family `views` of `site`;
-/// `live_reload` as for [`render_site`]. Sorted by output path.
+/// `live_reload` as for [`render_site`]. In no particular order; outputs that no longer
+/// exist are left out.
 ///
 /// Errors: [`Error::Template`] naming the template when one fails to render.
 pub fn render_outputs(
@@ -728,15 +729,11 @@ pub fn render_outputs(
     outputs: &[Output],
 ) -> Result<Vec<OutputFile>> {
     let r = Renderer::new(site, theme, live_reload, views);
-    let mut files: Vec<OutputFile> = outputs
+    let files: Vec<Option<OutputFile>> = outputs
         .par_iter()
         .map(|o| r.render_output(o))
-        .collect::<Result<Vec<Option<OutputFile>>>>()?
-        .into_iter()
-        .flatten()
-        .collect();
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(files)
+        .collect::<Result<_>>()?;
+    Ok(files.into_iter().flatten().collect())
 }
 
 /// Renders every page, folder index, the home page, `404.html` and `sitemap.xml`, and

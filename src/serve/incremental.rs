@@ -501,12 +501,18 @@ impl LiveSite {
     }
 
     fn render_all(&mut self) -> Result<()> {
-        let files = render::render_site(&self.site, &self.theme, LIVE_RELOAD_SNIPPET)?;
+        let files = std::sync::Mutex::new(HashMap::new());
+        render::render_site_into(&self.site, &self.theme, LIVE_RELOAD_SNIPPET, &|f| {
+            files
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .insert(f.path.clone(), body(f));
+            Ok(())
+        })?;
         self.files = Arc::new(
             files
-                .into_iter()
-                .map(|f| (f.path.clone(), body(f)))
-                .collect(),
+                .into_inner()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
         );
         Ok(())
     }
