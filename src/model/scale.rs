@@ -80,16 +80,12 @@ impl<'de> Deserialize<'de> for Grade {
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("a job grade such as 7 or 9.5")
             }
+            // Whole grades are written as integers; `from_f64` checks every range.
             fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Grade, E> {
-                u16::try_from(v)
-                    .ok()
-                    .filter(|v| *v < 100)
-                    .map(|v| Grade(v * 10))
-                    .ok_or_else(|| E::custom(format!("grade {v} is out of range")))
+                self.visit_f64(v as f64)
             }
             fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Grade, E> {
-                let v = u64::try_from(v).map_err(|_| E::custom("a grade is not negative"))?;
-                self.visit_u64(v)
+                self.visit_f64(v as f64)
             }
             fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Grade, E> {
                 Grade::from_f64(v).ok_or_else(|| E::custom(format!("grade {v} is out of range")))
