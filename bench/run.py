@@ -373,37 +373,33 @@ def check_line(ok, text):
     return "- %s %s" % ("PASS" if ok else "FAIL", text)
 
 
+def ratio_line(text, top, bottom, limit, detail, at_least=False):
+    """A target on the wall time of `top` ÷ `bottom` (at most `limit`, or at least it);
+    SKIP when either was not measured. `detail(top_wall, bottom_wall)` says what was
+    compared."""
+    if top is None or bottom is None:
+        return check_line(None, "%s (not measured)" % text)
+    x = top.wall / bottom.wall if bottom.wall > 0 else math.inf
+    return check_line(x >= limit if at_least else x <= limit,
+                      "%s: %.2f× (%s)" % (text, x, detail(top.wall, bottom.wall)))
+
+
 def derived_checks(res, serve_size=10000):
     """(pass/fail/None, text) for each target; None when its inputs were not measured."""
     b = res["build"]
     h = res["hugo"]
-    c = res["check"]
-    cp = res["cp"]
     lines = []
-
-    def faster(n, target):
-        lad, hug = b.get(n), h.get(n)
-        if lad is None or hug is None:
-            return check_line(None, "build %s pages ≥%g× faster than Hugo (not measured)" % (f"{n:,}", target))
-        x = hug.wall / lad.wall if lad.wall > 0 else math.inf
-        return check_line(x >= target, "build %s pages ≥%g× faster than Hugo: %.2f× (ladder %.2f s, Hugo %.2f s)"
-                          % (f"{n:,}", target, x, lad.wall, hug.wall))
-
-    lines.append(faster(1000, 3))
-    lines.append(faster(10000, 4))
+    for n, target in ((1000, 3), (10000, 4)):
+        lines.append(ratio_line("build %s pages ≥%g× faster than Hugo" % (f"{n:,}", target), h.get(n), b.get(n),
+                                target, lambda hug, lad: "ladder %.2f s, Hugo %.2f s" % (lad, hug), at_least=True))
     lad = b.get(10000)
     if lad is None:
         lines.append(check_line(None, "build 10,000 pages peak ≤300 MiB (not measured)"))
     else:
         lines.append(check_line(mib(lad.rss_kib) <= 300, "build 10,000 pages peak ≤300 MiB: %d MiB" % mib(lad.rss_kib)))
-    floor = cp.get(10000)
-    if lad is None or floor is None:
-        lines.append(check_line(None, "build 10,000 pages within 2.5× of cp -r (not measured)"))
-    else:
-        x = lad.wall / floor.wall if floor.wall > 0 else math.inf
-        lines.append(check_line(x <= 2.5, "build 10,000 pages within 2.5× of cp -r: %.2f× (ladder %.2f s, cp -r %.2f s)"
-                                % (x, lad.wall, floor.wall)))
-    for label, runs in (("every page parsed", c), ("parse cache filled", res["check_cached"])):
+    lines.append(ratio_line("build 10,000 pages within 2.5× of cp -r", lad, res["cp"].get(10000), 2.5,
+                            lambda lad_wall, cp_wall: "ladder %.2f s, cp -r %.2f s" % (lad_wall, cp_wall)))
+    for label, runs in (("every page parsed", res["check"]), ("parse cache filled", res["check_cached"])):
         chk = runs.get(10000)
         if chk is None:
             lines.append(check_line(None, "check 10,000 pages ≤0.5 s, %s (not measured)" % label))
@@ -416,17 +412,12 @@ def derived_checks(res, serve_size=10000):
         lines.append(check_line(lat.p95_ms <= 50 and lat.n == lat.asked,
                                 "serve edit → served p95 ≤50 ms: %.0f ms (%d of %d edits seen, %s pages)"
                                 % (lat.p95_ms, lat.n, lat.asked, f"{serve_size:,}")))
-    big, ten = b.get(50000), b.get(10000)
-    if big is None or ten is None:
-        lines.append(check_line(None, "build 50,000 pages ≤5.5× the 10,000-page build (not measured)"))
-    else:
-        x = big.wall / ten.wall if ten.wall > 0 else math.inf
-        lines.append(check_line(x <= 5.5, "build 50,000 pages ≤5.5× the 10,000-page build: %.2f× (%.2f s vs %.2f s)"
-                                % (x, big.wall, ten.wall)))
+    lines.append(ratio_line("build 50,000 pages ≤5.5× the 10,000-page build", b.get(50000), lad, 5.5,
+                            lambda big, ten: "%.2f s vs %.2f s" % (big, ten)))
     return lines
 
 
-def report(res, meta):
+def report(res, meta, checks):
     out = ["## ladder benchmark", ""]
     out.append("- machine: " + meta["machine"])
     out.append("- ladder: " + meta["ladder"])
@@ -467,7 +458,7 @@ def report(res, meta):
     out.append("")
     out.append("Checks against the targets:")
     out.append("")
-    out.extend(derived_checks(res, meta["serve_size"]))
+    out.extend(checks)
     return "\n".join(out) + "\n"
 
 
@@ -609,12 +600,13 @@ def main(argv):
             remove(site)
     remove(out)
 
-    text = report(res, meta)
+    checks = derived_checks(res, args.serve_size)
+    text = report(res, meta, checks)
     sys.stdout.write(text)
     if args.out:
         Path(args.out).write_text(text)
         log("report written to %s" % args.out)
-    failed = any(line.startswith("- FAIL") for line in derived_checks(res, args.serve_size))
+    failed = any(line.startswith("- FAIL") for line in checks)
     return 1 if (args.strict and failed) else 0
 
 
