@@ -211,12 +211,38 @@ static JOB_GRADE_HEADING_RE: LazyLock<Regex> =
 static TABLE_GRADE_RE: LazyLock<Regex> =
     LazyLock::new(|| literal(r"(?i)^\s*(?:job\s+)?grade\s*#?(\d{1,2}(?:\.\d)?)\s*$"));
 
-/// Replaces Markdown links `[text](url)` and `[text][ref]` by their text, keeping byte
-/// offsets aligned: returns the plain text and, for each plain byte, its source offset.
-fn plain_with_offsets(src: &str) -> (String, Vec<usize>) {
+/// A paragraph's text with Markdown links `[text](url)` and `[text][ref]` replaced by
+/// their text (and `[`, `]`, `*`, `` ` `` dropped), with the way back to byte offsets
+/// of the paragraph.
+struct Plain {
+    /// The plain text.
+    text: String,
+    /// Runs copied unchanged: (byte offset in `text`, byte offset in the paragraph), in
+    /// order.
+    runs: Vec<(usize, usize)>,
+    /// Byte length of the paragraph.
+    src_len: usize,
+}
+
+impl Plain {
+    /// The paragraph byte offset of plain byte `p`; the paragraph's length for `p` at
+    /// or past the end of the plain text.
+    fn source_offset(&self, p: usize) -> usize {
+        if p >= self.text.len() {
+            return self.src_len;
+        }
+        let run = self.runs.partition_point(|r| r.0 <= p) - 1;
+        let (plain_start, src_start) = self.runs[run];
+        src_start + (p - plain_start)
+    }
+}
+
+/// The [`Plain`] text of `src`: copied run by run between the bytes that are dropped.
+fn plain_with_offsets(src: &str) -> Plain {
     let bytes = src.as_bytes();
-    let mut plain = String::with_capacity(src.len());
-    let mut map = Vec::with_capacity(src.len());
+    let dropped = |b: &u8| matches!(b, b'[' | b']' | b'*' | b'`');
+    let mut text = String::with_capacity(src.len());
+    let mut runs = Vec::new();
     let mut i = 0;
     while i < src.len() {
         let c = bytes[i];
@@ -232,19 +258,24 @@ fn plain_with_offsets(src: &str) -> (String, Vec<usize>) {
             i += 2 + close + 1;
             continue;
         }
-        if c == b'[' || c == b']' || c == b'*' || c == b'`' {
+        if dropped(&c) {
             i += 1;
             continue;
         }
-        let ch_len = src[i..].chars().next().map_or(1, char::len_utf8);
-        plain.push_str(&src[i..i + ch_len]);
-        for k in 0..ch_len {
-            map.push(i + k);
-        }
-        i += ch_len;
+        // Dropped bytes are ASCII, so the run ends on a char boundary.
+        let end = bytes[i..]
+            .iter()
+            .position(dropped)
+            .map_or(src.len(), |k| i + k);
+        runs.push((text.len(), i));
+        text.push_str(&src[i..end]);
+        i = end;
     }
-    map.push(src.len());
-    (plain, map)
+    Plain {
+        text,
+        runs,
+        src_len: src.len(),
+    }
 }
 
 /// Reads the grade sentence of the section text at `range` of `text`.
@@ -279,9 +310,9 @@ pub fn read_statement(text: &str, range: Range<usize>) -> GradeStatement {
         .filter(|(_, p)| p.bytes().any(|b| b.is_ascii_digit() || b == b'&'))
         .find_map(|&(start, p)| {
             let plain = plain_with_offsets(p);
-            GRADE_RE.is_match(&plain.0).then_some((start, p, plain))
+            GRADE_RE.is_match(&plain.text).then_some((start, p, plain))
         });
-    let (start, para, (plain, map)) = match graded {
+    let (start, para, plain) = match graded {
         Some(found) => found,
         None => {
             let (start, para) = paragraphs.first().copied().unwrap_or((0, ""));
@@ -289,10 +320,12 @@ pub fn read_statement(text: &str, range: Range<usize>) -> GradeStatement {
         }
     };
     let base = range.start + start;
+    let offsets = &plain;
+    let plain = plain.text.as_str();
     // Source span of a match in the plain text: from its first char to the end of its
     // last char (links skipped in between stay inside the span).
     let span = |m: regex::Match<'_>| {
-        let at = |p: usize| base + map.get(p).copied().unwrap_or(para.len());
+        let at = |p: usize| base + offsets.source_offset(p);
         let last = plain[..m.end()]
             .chars()
             .next_back()
@@ -300,12 +333,12 @@ pub fn read_statement(text: &str, range: Range<usize>) -> GradeStatement {
         at(m.start())..at(m.end() - last) + last
     };
     let grade = GRADE_RE
-        .captures(&plain)
-        .or_else(|| IS_A_NUMBER_RE.captures(&plain))
+        .captures(plain)
+        .or_else(|| IS_A_NUMBER_RE.captures(plain))
         .and_then(|c| c.get(1))
         .and_then(|m| Grade::parse(m.as_str()).map(|g| (g, span(m))));
     let role = ROLE_RE
-        .captures(&plain)
+        .captures(plain)
         .and_then(|c| c.get(1))
         .map(|m| (m.as_str().trim().to_string(), span(m)));
     let first_line: String = plain
@@ -829,13 +862,18 @@ fn table_levels(parsed: &ParsedPage) -> Vec<Level> {
         let mut grade = None;
         let mut title = None;
         for (range, cell) in &cells {
-            let (plain, map) = plain_with_offsets(cell);
-            if let Some(c) = TABLE_GRADE_RE.captures(&plain)
+            let plain_cell = plain_with_offsets(cell);
+            let plain = &plain_cell.text;
+            if let Some(c) = TABLE_GRADE_RE.captures(plain)
                 && grade.is_none()
                 && let Some(m) = c.get(1)
                 && let Some(g) = Grade::parse(m.as_str())
             {
-                grade = Some((g, range.start + map[m.start()]..range.start + map[m.end()]));
+                grade = Some((
+                    g,
+                    range.start + plain_cell.source_offset(m.start())
+                        ..range.start + plain_cell.source_offset(m.end()),
+                ));
             } else if title.is_none()
                 && plain.chars().any(char::is_alphabetic)
                 && !plain.to_lowercase().contains("grade")
