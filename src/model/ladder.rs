@@ -337,8 +337,10 @@ pub fn read_statement(text: &str, range: Range<usize>) -> GradeStatement {
         .or_else(|| IS_A_NUMBER_RE.captures(plain))
         .and_then(|c| c.get(1))
         .and_then(|m| Grade::parse(m.as_str()).map(|g| (g, span(m))));
-    let role = ROLE_RE
-        .captures(plain)
+    // ROLE_RE starts with "the" and a space: most paragraphs fail that at once.
+    let role = starts_with_the(plain)
+        .then(|| ROLE_RE.captures(plain))
+        .flatten()
         .and_then(|c| c.get(1))
         .map(|m| (m.as_str().trim().to_string(), span(m)));
     let first_line: String = plain
@@ -364,9 +366,26 @@ pub fn read_statement(text: &str, range: Range<usize>) -> GradeStatement {
     }
 }
 
+/// Whether `plain` starts, after white space, with the word "the" (any case) and white
+/// space: what [`ROLE_RE`] needs before it can match.
+fn starts_with_the(plain: &str) -> bool {
+    let rest = plain.trim_start();
+    rest.get(..3).is_some_and(|w| w.eq_ignore_ascii_case("the"))
+        && rest[3..].starts_with(char::is_whitespace)
+}
+
 /// The title a Job Grade heading's text names before "Job Grade"
 /// (`Senior X Job Grade` → `Senior X`), or `None` when it is not a Job Grade heading.
 pub fn job_grade_prefix(heading: &str) -> Option<String> {
+    // The pattern needs the word "grade" (none of its letters has a non-ASCII case
+    // variant): most headings fail that without running it.
+    if !heading
+        .as_bytes()
+        .windows(5)
+        .any(|w| w.eq_ignore_ascii_case(b"grade"))
+    {
+        return None;
+    }
     let c = JOB_GRADE_HEADING_RE.captures(heading.trim())?;
     let prefix = c
         .get(1)
