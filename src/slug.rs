@@ -5,7 +5,7 @@
 //! script) kept; spaces become `-`; `-` and `_` kept; all other punctuation dropped.
 //! Repeats on one page get `-1`, `-2`, … ([`Slugger`]).
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 /// The slug of `text`: `"Senior Backend Engineer"` → `senior-backend-engineer`,
 /// `"What you'll do!"` → `what-youll-do`, `"Café & Co"` → `café--co`.

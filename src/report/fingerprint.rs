@@ -6,7 +6,7 @@
 //! survives edits above the finding. Findings identical in all three on one page get a
 //! counter (`#1`, `#2`, … in document order), so every fingerprint is unique.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 use sha2::{Digest, Sha256};
 

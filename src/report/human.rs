@@ -13,7 +13,7 @@
 //! terminal, and never with `NO_COLOR`). Very long lines (a file whose line breaks were
 //! lost) are shown as a window around the span.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 use std::fmt::Write as _;
 use std::time::Duration;
 

@@ -8,7 +8,7 @@ pub mod human;
 pub mod json;
 pub mod junit;
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 use std::path::PathBuf;
 use std::time::Duration;
 

@@ -14,7 +14,7 @@
 //! | `grade-conflict` | front matter and prose disagree; one title, two grades across families |
 //! | `section-missing` | a required section absent from a job family |
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 use rayon::prelude::*;
 use std::ops::Range;

@@ -13,7 +13,7 @@
 //! - A link a browser would read as `javascript:`, `vbscript:` or `data:` is an
 //!   `unsafe-link` and is not checked further.
 
-use std::collections::HashSet;
+use foldhash::HashSet;
 
 use percent_encoding::percent_decode_str;
 

@@ -1,7 +1,7 @@
 //! Rules that look at one page alone: `heading-skip`, `duplicate-anchor`,
 //! `encoding` (mojibake) and `empty-page`.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 use crate::diagnostic::{Diagnostic, Rule, Severity};
 use crate::model::Page;
