@@ -555,6 +555,10 @@ pub fn check_conflicts(site: &Site, diags: &mut Vec<Diagnostic>) {
 /// A family's graded levels, each with its key (see [`graded_titles`]).
 type Graded = Vec<(Vec<String>, GradedTitle)>;
 
+/// A title's significant words, the key levels are filed under for `grade-conflict`:
+/// shared between the index's maps.
+type TitleKey = std::sync::Arc<Vec<String>>;
+
 /// A level with a grade, filed under its title's significant words for `grade-conflict`.
 #[derive(Debug, Clone, PartialEq)]
 struct GradedTitle {
@@ -599,11 +603,11 @@ fn graded_titles(site: &Site, family: &JobFamily) -> Graded {
 #[derive(Debug, Clone, Default)]
 pub struct ConflictIndex {
     /// Graded levels by title words, in page order then level order.
-    by_key: HashMap<Vec<String>, Vec<GradedTitle>>,
+    by_key: HashMap<TitleKey, Vec<GradedTitle>>,
     /// The keys each family (by page index) files levels under.
-    keys_of: HashMap<usize, Vec<Vec<String>>>,
+    keys_of: HashMap<usize, Vec<TitleKey>>,
     /// Findings by key.
-    found: HashMap<Vec<String>, Vec<Diagnostic>>,
+    found: HashMap<TitleKey, Vec<Diagnostic>>,
 }
 
 impl ConflictIndex {
@@ -656,33 +660,34 @@ impl ConflictIndex {
     }
 
     /// Files the graded levels of `family` in page order; returns their keys.
-    fn file(&mut self, site: &Site, family: &JobFamily) -> Vec<Vec<String>> {
-        self.file_graded(family.page, graded_titles(site, family))
+    fn file(&mut self, site: &Site, family: &JobFamily) -> Vec<TitleKey> {
+        self.file_graded(family.page, graded_titles(site, family));
+        self.keys_of.get(&family.page).cloned().unwrap_or_default()
     }
 
-    /// Files `graded` (from [`graded_titles`]) for the family on page `page`; returns
-    /// their keys, sorted, without repeats.
-    fn file_graded(
-        &mut self,
-        page: usize,
-        graded: Vec<(Vec<String>, GradedTitle)>,
-    ) -> Vec<Vec<String>> {
+    /// Files `graded` (from [`graded_titles`]) for the family on page `page`, and its
+    /// keys (sorted, without repeats) under `page`.
+    fn file_graded(&mut self, page: usize, graded: Graded) {
         let mut keys = Vec::with_capacity(graded.len());
         for (key, title) in graded {
-            let list = self.by_key.entry(key.clone()).or_default();
+            // A key is shared by its entry and the families filed under it.
+            let key = match self.by_key.get_key_value(&key) {
+                Some((shared, _)) => TitleKey::clone(shared),
+                None => TitleKey::new(key),
+            };
+            let list = self.by_key.entry(TitleKey::clone(&key)).or_default();
             let at = list.partition_point(|t| (t.page, t.level) < (title.page, title.level));
             list.insert(at, title);
             keys.push(key);
         }
         keys.sort();
         keys.dedup();
-        self.keys_of.insert(page, keys.clone());
-        keys
+        self.keys_of.insert(page, keys);
     }
 
     /// Finds the conflicts under `key` again: every later level whose grade differs
     /// from the first one's, in another family.
-    fn refresh(&mut self, site: &Site, key: Vec<String>) {
+    fn refresh(&mut self, site: &Site, key: TitleKey) {
         let Some(list) = self.by_key.get(&key).filter(|l| !l.is_empty()) else {
             self.by_key.remove(&key);
             self.found.remove(&key);
