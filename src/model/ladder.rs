@@ -72,8 +72,9 @@ pub struct Level {
     pub source: Option<GradeSource>,
     /// The Job Grade section, when there is one.
     pub statement: Option<GradeStatement>,
-    /// A prose grade that front matter overrides (kept to report disagreement).
-    pub prose: Option<GradeStatement>,
+    /// A prose grade that front matter overrides (kept to report disagreement; boxed:
+    /// most levels have none, and a family keeps its levels for the whole build).
+    pub prose: Option<Box<GradeStatement>>,
     /// The track stated in front matter (`track: management`), if any.
     pub track: Option<Track>,
 }
@@ -1000,7 +1001,7 @@ fn merge_front_matter(mut fm: Vec<Level>, prose: Vec<Level>) -> Vec<Level> {
             if level.anchor.is_empty() || !p.anchor.is_empty() {
                 level.anchor = p.anchor.clone();
             }
-            level.prose = p.statement.clone();
+            level.prose = p.statement.clone().map(Box::new);
         }
     }
     fm
