@@ -100,22 +100,37 @@ impl std::fmt::Debug for Theme {
 
 /// Escapes `& < > " '` — everything HTML needs, leaving `/` readable in URLs.
 pub(crate) fn escape_html(input: &str) -> String {
+    // Tera calls this for every `{{ value }}` it prints: scan bytes (all five are ASCII,
+    // so every match is a character boundary) and copy the runs between them whole.
+    let bytes = input.as_bytes();
     // Most values (titles, URLs) have nothing to escape.
-    if !input.contains(['&', '<', '>', '"', '\'']) {
+    let Some(first) = bytes.iter().position(|&b| escaped(b).is_some()) else {
         return input.to_string();
-    }
+    };
     let mut out = String::with_capacity(input.len() + 16);
-    for c in input.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#x27;"),
-            c => out.push(c),
+    let mut copied = 0;
+    for (i, &b) in bytes.iter().enumerate().skip(first) {
+        if let Some(entity) = escaped(b) {
+            out.push_str(&input[copied..i]);
+            out.push_str(entity);
+            copied = i + 1;
         }
     }
+    out.push_str(&input[copied..]);
     out
+}
+
+/// The entity [`escape_html`] writes for byte `b`, if it escapes it.
+#[inline]
+fn escaped(b: u8) -> Option<&'static str> {
+    match b {
+        b'&' => Some("&amp;"),
+        b'<' => Some("&lt;"),
+        b'>' => Some("&gt;"),
+        b'"' => Some("&quot;"),
+        b'\'' => Some("&#x27;"),
+        _ => None,
+    }
 }
 
 impl Theme {
