@@ -209,18 +209,26 @@ impl Theme {
         })
     }
 
-    fn render<T: Serialize>(&self, template: &str, ctx: &T) -> Result<String> {
+    /// Renders `template` with `ctx` as its context into a buffer made with room for
+    /// `capacity` bytes (it grows when that is not enough): sized for the page, it is not
+    /// grown and copied again and again from Tera's 2 KB, and it is the file's bytes as
+    /// they are, without Tera checking them again for UTF-8.
+    fn render<T: Serialize>(&self, template: &str, ctx: &T, capacity: usize) -> Result<Vec<u8>> {
         let context = tera::Context::from_serialize(ctx).map_err(|e| Error::Template {
             template: template.to_string(),
             message: chain(&e),
         })?;
-        self.tera.render(template, &context).map_err(|e| {
-            let message = chain(&e);
-            Error::Template {
-                template: self.locate(template, &message),
-                message,
-            }
-        })
+        let mut html = Vec::with_capacity(capacity);
+        self.tera
+            .render_to(template, &context, &mut html)
+            .map_err(|e| {
+                let message = chain(&e);
+                Error::Template {
+                    template: self.locate(template, &message),
+                    message,
+                }
+            })?;
+        Ok(html)
     }
 
     /// Where a render error of `template` happened, as `ORIGIN[:LINE]`: the first
@@ -295,6 +303,18 @@ struct PageContext<'a> {
     extra: &'a serde_json::Map<String, serde_json::Value>,
 }
 
+/// Room for a rendered template's own text and its small variables (the default
+/// theme's page is 2-4 KB besides its Markdown and table of contents).
+const TEMPLATE_CAPACITY: usize = 4096;
+
+impl PageContext<'_> {
+    /// Room for a template showing this page: its HTML, about a hundred bytes for each
+    /// entry of its table of contents, and the template.
+    fn capacity(&self) -> usize {
+        self.content.len() + 128 * self.toc.len() + TEMPLATE_CAPACITY
+    }
+}
+
 #[derive(Serialize)]
 struct PageLink<'a> {
     title: &'a str,
@@ -315,6 +335,14 @@ struct SectionContext<'a> {
     url: String,
     pages: Vec<PageLink<'a>>,
     subsections: Vec<SubsectionContext<'a>>,
+}
+
+impl SectionContext<'_> {
+    /// Room for a template listing this folder: a few hundred bytes a page or subfolder,
+    /// and the template.
+    fn capacity(&self) -> usize {
+        256 * (self.pages.len() + self.subsections.len()) + TEMPLATE_CAPACITY
+    }
 }
 
 #[derive(Serialize)]
@@ -525,37 +553,43 @@ impl<'a> Renderer<'a> {
         if p.url == "/" {
             return self.render_home();
         }
+        let page = self.page(p)?;
+        let capacity = page.capacity();
         let html = self.theme.render(
             "page.html",
             &PageTemplate {
                 site: &self.ctx,
                 breadcrumbs: self.crumbs(&p.url),
                 live_reload: self.live_reload,
-                page: self.page(p)?,
+                page,
                 section: self.site.sections.get(&p.url).map(|s| self.section(s)),
                 family: self.views.ladders.get(&index),
                 families_index: self.families_index(&p.url),
                 matrix: (self.views.matrix_url.as_deref() == Some(p.url.as_str()))
                     .then_some(&self.views.matrix),
             },
+            capacity,
         )?;
-        Ok(OutputFile::bytes(&p.output_path, html.into_bytes()))
+        Ok(OutputFile::bytes(&p.output_path, html))
     }
 
     fn render_section(&self, s: &'a Section) -> Result<OutputFile> {
+        let section = self.section(s);
+        let capacity = section.capacity();
         let html = self.theme.render(
             "section.html",
             &SectionTemplate {
                 site: &self.ctx,
                 breadcrumbs: self.crumbs(&s.url),
                 live_reload: self.live_reload,
-                section: self.section(s),
+                section,
                 families_index: self.families_index(&s.url),
             },
+            capacity,
         )?;
         Ok(OutputFile::bytes(
             &crate::model::permalink::output_path(&s.url),
-            html.into_bytes(),
+            html,
         ))
     }
 
@@ -576,21 +610,25 @@ impl<'a> Renderer<'a> {
                     .collect(),
             })
             .collect();
+        let page = root
+            .index_page
+            .map(|i| self.page(&self.site.pages[i]))
+            .transpose()?;
+        let section = self.section(root);
+        let capacity = page.as_ref().map_or(0, PageContext::capacity) + section.capacity();
         let html = self.theme.render(
             "index.html",
             &IndexTemplate {
                 site: &self.ctx,
                 breadcrumbs: Vec::new(),
                 live_reload: self.live_reload,
-                page: root
-                    .index_page
-                    .map(|i| self.page(&self.site.pages[i]))
-                    .transpose()?,
-                section: self.section(root),
+                page,
+                section,
                 tree,
             },
+            capacity,
         )?;
-        Ok(OutputFile::bytes("index.html", html.into_bytes()))
+        Ok(OutputFile::bytes("index.html", html))
     }
 
     fn render_matrix(&self, url: &str) -> Result<OutputFile> {
@@ -602,10 +640,11 @@ impl<'a> Renderer<'a> {
                 live_reload: self.live_reload,
                 matrix: &self.views.matrix,
             },
+            TEMPLATE_CAPACITY,
         )?;
         Ok(OutputFile::bytes(
             &crate::model::permalink::output_path(url),
-            html.into_bytes(),
+            html,
         ))
     }
 
@@ -617,8 +656,9 @@ impl<'a> Renderer<'a> {
                 breadcrumbs: Vec::new(),
                 live_reload: self.live_reload,
             },
+            TEMPLATE_CAPACITY,
         )?;
-        Ok(OutputFile::bytes(output, html.into_bytes()))
+        Ok(OutputFile::bytes(output, html))
     }
 }
 
