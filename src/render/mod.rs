@@ -213,8 +213,28 @@ impl Theme {
     /// `capacity` bytes (it grows when that is not enough): sized for the page, it is not
     /// grown and copied again and again from Tera's 2 KB, and it is the file's bytes as
     /// they are, without Tera checking them again for UTF-8.
-    fn render<T: Serialize>(&self, template: &str, ctx: &T, capacity: usize) -> Result<Vec<u8>> {
-        let context = tera::Context::from_serialize(ctx).map_err(|e| Error::Template {
+    ///
+    /// `content`, when given, is the context's `page.content`, in place of the one `ctx`
+    /// has (left empty by the caller): moved in, where serializing would copy the page's
+    /// HTML.
+    fn render<T: Serialize>(
+        &self,
+        template: &str,
+        ctx: &T,
+        content: Option<String>,
+        capacity: usize,
+    ) -> Result<Vec<u8>> {
+        let json_error = |e| Error::Template {
+            template: template.to_string(),
+            message: chain(&tera::Error::json(e)),
+        };
+        let mut value = serde_json::to_value(ctx).map_err(json_error)?;
+        if let Some(html) = content
+            && let Some(slot) = value.pointer_mut("/page/content")
+        {
+            *slot = serde_json::Value::String(html);
+        }
+        let context = tera::Context::from_value(value).map_err(|e| Error::Template {
             template: template.to_string(),
             message: chain(&e),
         })?;
@@ -553,8 +573,9 @@ impl<'a> Renderer<'a> {
         if p.url == "/" {
             return self.render_home();
         }
-        let page = self.page(p)?;
+        let mut page = self.page(p)?;
         let capacity = page.capacity();
+        let content = std::mem::take(&mut page.content);
         let html = self.theme.render(
             "page.html",
             &PageTemplate {
@@ -568,6 +589,7 @@ impl<'a> Renderer<'a> {
                 matrix: (self.views.matrix_url.as_deref() == Some(p.url.as_str()))
                     .then_some(&self.views.matrix),
             },
+            Some(content),
             capacity,
         )?;
         Ok(OutputFile::bytes(&p.output_path, html))
@@ -585,6 +607,7 @@ impl<'a> Renderer<'a> {
                 section,
                 families_index: self.families_index(&s.url),
             },
+            None,
             capacity,
         )?;
         Ok(OutputFile::bytes(
@@ -610,12 +633,13 @@ impl<'a> Renderer<'a> {
                     .collect(),
             })
             .collect();
-        let page = root
+        let mut page = root
             .index_page
             .map(|i| self.page(&self.site.pages[i]))
             .transpose()?;
         let section = self.section(root);
         let capacity = page.as_ref().map_or(0, PageContext::capacity) + section.capacity();
+        let content = page.as_mut().map(|p| std::mem::take(&mut p.content));
         let html = self.theme.render(
             "index.html",
             &IndexTemplate {
@@ -626,6 +650,7 @@ impl<'a> Renderer<'a> {
                 section,
                 tree,
             },
+            content,
             capacity,
         )?;
         Ok(OutputFile::bytes("index.html", html))
@@ -640,6 +665,7 @@ impl<'a> Renderer<'a> {
                 live_reload: self.live_reload,
                 matrix: &self.views.matrix,
             },
+            None,
             TEMPLATE_CAPACITY,
         )?;
         Ok(OutputFile::bytes(
@@ -656,6 +682,7 @@ impl<'a> Renderer<'a> {
                 breadcrumbs: Vec::new(),
                 live_reload: self.live_reload,
             },
+            None,
             TEMPLATE_CAPACITY,
         )?;
         Ok(OutputFile::bytes(output, html))
