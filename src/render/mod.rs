@@ -12,11 +12,13 @@
 pub mod families;
 
 use std::collections::{BTreeMap, HashSet};
+use std::io::{self, Write};
 use std::path::Path;
 use std::sync::{Mutex, PoisonError};
 
 use rayon::prelude::*;
 use serde::Serialize;
+use serde_json::ser::{Formatter, PrettyFormatter};
 use tera::Tera;
 
 use crate::error::{Error, Result};
@@ -485,12 +487,15 @@ impl<'a> Renderer<'a> {
         // Written once, escaping as it goes: building the text and then replacing in it
         // held four copies of a file that is 14 MB at 10,000 pages.
         let mut json = Vec::with_capacity(self.views.json.size_hint());
-        serde_json::to_writer_pretty(ScriptSafe(&mut json), &self.views.json).map_err(|e| {
-            Error::Template {
+        let mut serializer =
+            serde_json::Serializer::with_formatter(&mut json, ScriptSafe(PrettyFormatter::new()));
+        self.views
+            .json
+            .serialize(&mut serializer)
+            .map_err(|e| Error::Template {
                 template: "ladder.json".to_string(),
                 message: e.to_string(),
-            }
-        })?;
+            })?;
         json.push(b'\n');
         Ok(OutputFile::bytes("ladder.json", json))
     }
@@ -925,29 +930,58 @@ fn sitemap(site: &Site) -> String {
     xml
 }
 
-/// A writer for JSON text that writes `<`, `>` and `&` as `\u003c`, `\u003e` and
+/// serde_json's pretty printing, with `<`, `>` and `&` written as `\u003c`, `\u003e` and
 /// `\u0026`. In JSON they only occur inside strings, so the file stays the same JSON and
-/// is harmless if a page ever embeds it in a `<script>`.
-struct ScriptSafe<W>(W);
+/// is harmless if a page ever embeds it in a `<script>`. Escaping the strings' text
+/// rather than every write of the output leaves the punctuation and indentation (most
+/// of the writes) straight to the buffer.
+struct ScriptSafe(PrettyFormatter<'static>);
 
-impl<W: std::io::Write> std::io::Write for ScriptSafe<W> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        let mut rest = buf;
-        while let Some(i) = rest.iter().position(|b| matches!(b, b'<' | b'>' | b'&')) {
-            self.0.write_all(&rest[..i])?;
-            self.0.write_all(match rest[i] {
+/// [`Formatter`] methods that hand the call on to the wrapped [`PrettyFormatter`].
+macro_rules! pretty_layout {
+    ($($method:ident($($arg:ident: $ty:ty)?);)*) => {
+        $(
+            fn $method<W: ?Sized + Write>(
+                &mut self,
+                writer: &mut W
+                $(, $arg: $ty)?
+            ) -> io::Result<()> {
+                self.0.$method(writer $(, $arg)?)
+            }
+        )*
+    };
+}
+
+impl Formatter for ScriptSafe {
+    fn write_string_fragment<W: ?Sized + Write>(
+        &mut self,
+        writer: &mut W,
+        fragment: &str,
+    ) -> io::Result<()> {
+        let mut rest = fragment.as_bytes();
+        while let Some(i) = memchr::memchr3(b'<', b'>', b'&', rest) {
+            writer.write_all(&rest[..i])?;
+            writer.write_all(match rest[i] {
                 b'<' => b"\\u003c",
                 b'>' => b"\\u003e",
                 _ => b"\\u0026",
             })?;
             rest = &rest[i + 1..];
         }
-        self.0.write_all(rest)?;
-        Ok(buf.len())
+        writer.write_all(rest)
     }
 
-    fn flush(&mut self) -> std::io::Result<()> {
-        self.0.flush()
+    // The layout: PrettyFormatter's.
+    pretty_layout! {
+        begin_array();
+        end_array();
+        begin_array_value(first: bool);
+        end_array_value();
+        begin_object();
+        end_object();
+        begin_object_key(first: bool);
+        begin_object_value();
+        end_object_value();
     }
 }
 
@@ -961,6 +995,21 @@ mod tests {
             escape_html("<script>\"x\" & 'y' /a/"),
             "&lt;script&gt;&quot;x&quot; &amp; &#x27;y&#x27; /a/"
         );
+    }
+
+    #[test]
+    fn json_escapes_html_in_strings_only() {
+        let value = serde_json::json!({"a<b": ["x & y", "</script>", 1.5], "c": {"d": null}});
+        let mut out = Vec::new();
+        let mut ser =
+            serde_json::Serializer::with_formatter(&mut out, ScriptSafe(PrettyFormatter::new()));
+        value.serialize(&mut ser).unwrap();
+        let expected = serde_json::to_string_pretty(&value)
+            .unwrap()
+            .replace('<', "\\u003c")
+            .replace('>', "\\u003e")
+            .replace('&', "\\u0026");
+        assert_eq!(String::from_utf8(out).unwrap(), expected);
     }
 
     #[test]
