@@ -12,11 +12,13 @@
 pub mod families;
 
 use std::collections::{BTreeMap, HashSet};
+use std::io::{self, Write};
 use std::path::Path;
 use std::sync::{Mutex, PoisonError};
 
 use rayon::prelude::*;
 use serde::Serialize;
+use serde_json::ser::{Formatter, PrettyFormatter};
 use tera::Tera;
 
 use crate::error::{Error, Result};
@@ -100,22 +102,37 @@ impl std::fmt::Debug for Theme {
 
 /// Escapes `& < > " '` — everything HTML needs, leaving `/` readable in URLs.
 pub(crate) fn escape_html(input: &str) -> String {
+    // Tera calls this for every `{{ value }}` it prints: scan bytes (all five are ASCII,
+    // so every match is a character boundary) and copy the runs between them whole.
+    let bytes = input.as_bytes();
     // Most values (titles, URLs) have nothing to escape.
-    if !input.contains(['&', '<', '>', '"', '\'']) {
+    let Some(first) = bytes.iter().position(|&b| escaped(b).is_some()) else {
         return input.to_string();
-    }
+    };
     let mut out = String::with_capacity(input.len() + 16);
-    for c in input.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#x27;"),
-            c => out.push(c),
+    let mut copied = 0;
+    for (i, &b) in bytes.iter().enumerate().skip(first) {
+        if let Some(entity) = escaped(b) {
+            out.push_str(&input[copied..i]);
+            out.push_str(entity);
+            copied = i + 1;
         }
     }
+    out.push_str(&input[copied..]);
     out
+}
+
+/// The entity [`escape_html`] writes for byte `b`, if it escapes it.
+#[inline]
+fn escaped(b: u8) -> Option<&'static str> {
+    match b {
+        b'&' => Some("&amp;"),
+        b'<' => Some("&lt;"),
+        b'>' => Some("&gt;"),
+        b'"' => Some("&quot;"),
+        b'\'' => Some("&#x27;"),
+        _ => None,
+    }
 }
 
 impl Theme {
@@ -194,18 +211,46 @@ impl Theme {
         })
     }
 
-    fn render<T: Serialize>(&self, template: &str, ctx: &T) -> Result<String> {
-        let context = tera::Context::from_serialize(ctx).map_err(|e| Error::Template {
+    /// Renders `template` with `ctx` as its context into a buffer made with room for
+    /// `capacity` bytes (it grows when that is not enough): sized for the page, it is not
+    /// grown and copied again and again from Tera's 2 KB, and it is the file's bytes as
+    /// they are, without Tera checking them again for UTF-8.
+    ///
+    /// `content`, when given, is the context's `page.content`, in place of the one `ctx`
+    /// has (left empty by the caller): moved in, where serializing would copy the page's
+    /// HTML.
+    fn render<T: Serialize>(
+        &self,
+        template: &str,
+        ctx: &T,
+        content: Option<String>,
+        capacity: usize,
+    ) -> Result<Vec<u8>> {
+        let json_error = |e| Error::Template {
+            template: template.to_string(),
+            message: chain(&tera::Error::json(e)),
+        };
+        let mut value = serde_json::to_value(ctx).map_err(json_error)?;
+        if let Some(html) = content
+            && let Some(slot) = value.pointer_mut("/page/content")
+        {
+            *slot = serde_json::Value::String(html);
+        }
+        let context = tera::Context::from_value(value).map_err(|e| Error::Template {
             template: template.to_string(),
             message: chain(&e),
         })?;
-        self.tera.render(template, &context).map_err(|e| {
-            let message = chain(&e);
-            Error::Template {
-                template: self.locate(template, &message),
-                message,
-            }
-        })
+        let mut html = Vec::with_capacity(capacity);
+        self.tera
+            .render_to(template, &context, &mut html)
+            .map_err(|e| {
+                let message = chain(&e);
+                Error::Template {
+                    template: self.locate(template, &message),
+                    message,
+                }
+            })?;
+        Ok(html)
     }
 
     /// Where a render error of `template` happened, as `ORIGIN[:LINE]`: the first
@@ -280,6 +325,18 @@ struct PageContext<'a> {
     extra: &'a serde_json::Map<String, serde_json::Value>,
 }
 
+/// Room for a rendered template's own text and its small variables (the default
+/// theme's page is 2-4 KB besides its Markdown and table of contents).
+const TEMPLATE_CAPACITY: usize = 4096;
+
+impl PageContext<'_> {
+    /// Room for a template showing this page: its HTML, about a hundred bytes for each
+    /// entry of its table of contents, and the template.
+    fn capacity(&self) -> usize {
+        self.content.len() + 128 * self.toc.len() + TEMPLATE_CAPACITY
+    }
+}
+
 #[derive(Serialize)]
 struct PageLink<'a> {
     title: &'a str,
@@ -300,6 +357,14 @@ struct SectionContext<'a> {
     url: String,
     pages: Vec<PageLink<'a>>,
     subsections: Vec<SubsectionContext<'a>>,
+}
+
+impl SectionContext<'_> {
+    /// Room for a template listing this folder: a few hundred bytes a page or subfolder,
+    /// and the template.
+    fn capacity(&self) -> usize {
+        256 * (self.pages.len() + self.subsections.len()) + TEMPLATE_CAPACITY
+    }
 }
 
 #[derive(Serialize)]
@@ -422,12 +487,15 @@ impl<'a> Renderer<'a> {
         // Written once, escaping as it goes: building the text and then replacing in it
         // held four copies of a file that is 14 MB at 10,000 pages.
         let mut json = Vec::with_capacity(self.views.json.size_hint());
-        serde_json::to_writer_pretty(ScriptSafe(&mut json), &self.views.json).map_err(|e| {
-            Error::Template {
+        let mut serializer =
+            serde_json::Serializer::with_formatter(&mut json, ScriptSafe(PrettyFormatter::new()));
+        self.views
+            .json
+            .serialize(&mut serializer)
+            .map_err(|e| Error::Template {
                 template: "ladder.json".to_string(),
                 message: e.to_string(),
-            }
-        })?;
+            })?;
         json.push(b'\n');
         Ok(OutputFile::bytes("ladder.json", json))
     }
@@ -510,37 +578,46 @@ impl<'a> Renderer<'a> {
         if p.url == "/" {
             return self.render_home();
         }
+        let mut page = self.page(p)?;
+        let capacity = page.capacity();
+        let content = std::mem::take(&mut page.content);
         let html = self.theme.render(
             "page.html",
             &PageTemplate {
                 site: &self.ctx,
                 breadcrumbs: self.crumbs(&p.url),
                 live_reload: self.live_reload,
-                page: self.page(p)?,
+                page,
                 section: self.site.sections.get(&p.url).map(|s| self.section(s)),
                 family: self.views.ladders.get(&index),
                 families_index: self.families_index(&p.url),
                 matrix: (self.views.matrix_url.as_deref() == Some(p.url.as_str()))
                     .then_some(&self.views.matrix),
             },
+            Some(content),
+            capacity,
         )?;
-        Ok(OutputFile::bytes(&p.output_path, html.into_bytes()))
+        Ok(OutputFile::bytes(&p.output_path, html))
     }
 
     fn render_section(&self, s: &'a Section) -> Result<OutputFile> {
+        let section = self.section(s);
+        let capacity = section.capacity();
         let html = self.theme.render(
             "section.html",
             &SectionTemplate {
                 site: &self.ctx,
                 breadcrumbs: self.crumbs(&s.url),
                 live_reload: self.live_reload,
-                section: self.section(s),
+                section,
                 families_index: self.families_index(&s.url),
             },
+            None,
+            capacity,
         )?;
         Ok(OutputFile::bytes(
             &crate::model::permalink::output_path(&s.url),
-            html.into_bytes(),
+            html,
         ))
     }
 
@@ -561,21 +638,27 @@ impl<'a> Renderer<'a> {
                     .collect(),
             })
             .collect();
+        let mut page = root
+            .index_page
+            .map(|i| self.page(&self.site.pages[i]))
+            .transpose()?;
+        let section = self.section(root);
+        let capacity = page.as_ref().map_or(0, PageContext::capacity) + section.capacity();
+        let content = page.as_mut().map(|p| std::mem::take(&mut p.content));
         let html = self.theme.render(
             "index.html",
             &IndexTemplate {
                 site: &self.ctx,
                 breadcrumbs: Vec::new(),
                 live_reload: self.live_reload,
-                page: root
-                    .index_page
-                    .map(|i| self.page(&self.site.pages[i]))
-                    .transpose()?,
-                section: self.section(root),
+                page,
+                section,
                 tree,
             },
+            content,
+            capacity,
         )?;
-        Ok(OutputFile::bytes("index.html", html.into_bytes()))
+        Ok(OutputFile::bytes("index.html", html))
     }
 
     fn render_matrix(&self, url: &str) -> Result<OutputFile> {
@@ -587,10 +670,12 @@ impl<'a> Renderer<'a> {
                 live_reload: self.live_reload,
                 matrix: &self.views.matrix,
             },
+            None,
+            TEMPLATE_CAPACITY,
         )?;
         Ok(OutputFile::bytes(
             &crate::model::permalink::output_path(url),
-            html.into_bytes(),
+            html,
         ))
     }
 
@@ -602,8 +687,10 @@ impl<'a> Renderer<'a> {
                 breadcrumbs: Vec::new(),
                 live_reload: self.live_reload,
             },
+            None,
+            TEMPLATE_CAPACITY,
         )?;
-        Ok(OutputFile::bytes(output, html.into_bytes()))
+        Ok(OutputFile::bytes(output, html))
     }
 }
 
@@ -843,29 +930,58 @@ fn sitemap(site: &Site) -> String {
     xml
 }
 
-/// A writer for JSON text that writes `<`, `>` and `&` as `\u003c`, `\u003e` and
+/// serde_json's pretty printing, with `<`, `>` and `&` written as `\u003c`, `\u003e` and
 /// `\u0026`. In JSON they only occur inside strings, so the file stays the same JSON and
-/// is harmless if a page ever embeds it in a `<script>`.
-struct ScriptSafe<W>(W);
+/// is harmless if a page ever embeds it in a `<script>`. Escaping the strings' text
+/// rather than every write of the output leaves the punctuation and indentation (most
+/// of the writes) straight to the buffer.
+struct ScriptSafe(PrettyFormatter<'static>);
 
-impl<W: std::io::Write> std::io::Write for ScriptSafe<W> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        let mut rest = buf;
-        while let Some(i) = rest.iter().position(|b| matches!(b, b'<' | b'>' | b'&')) {
-            self.0.write_all(&rest[..i])?;
-            self.0.write_all(match rest[i] {
+/// [`Formatter`] methods that hand the call on to the wrapped [`PrettyFormatter`].
+macro_rules! pretty_layout {
+    ($($method:ident($($arg:ident: $ty:ty)?);)*) => {
+        $(
+            fn $method<W: ?Sized + Write>(
+                &mut self,
+                writer: &mut W
+                $(, $arg: $ty)?
+            ) -> io::Result<()> {
+                self.0.$method(writer $(, $arg)?)
+            }
+        )*
+    };
+}
+
+impl Formatter for ScriptSafe {
+    fn write_string_fragment<W: ?Sized + Write>(
+        &mut self,
+        writer: &mut W,
+        fragment: &str,
+    ) -> io::Result<()> {
+        let mut rest = fragment.as_bytes();
+        while let Some(i) = memchr::memchr3(b'<', b'>', b'&', rest) {
+            writer.write_all(&rest[..i])?;
+            writer.write_all(match rest[i] {
                 b'<' => b"\\u003c",
                 b'>' => b"\\u003e",
                 _ => b"\\u0026",
             })?;
             rest = &rest[i + 1..];
         }
-        self.0.write_all(rest)?;
-        Ok(buf.len())
+        writer.write_all(rest)
     }
 
-    fn flush(&mut self) -> std::io::Result<()> {
-        self.0.flush()
+    // The layout: PrettyFormatter's.
+    pretty_layout! {
+        begin_array();
+        end_array();
+        begin_array_value(first: bool);
+        end_array_value();
+        begin_object();
+        end_object();
+        begin_object_key(first: bool);
+        begin_object_value();
+        end_object_value();
     }
 }
 
@@ -879,6 +995,21 @@ mod tests {
             escape_html("<script>\"x\" & 'y' /a/"),
             "&lt;script&gt;&quot;x&quot; &amp; &#x27;y&#x27; /a/"
         );
+    }
+
+    #[test]
+    fn json_escapes_html_in_strings_only() {
+        let value = serde_json::json!({"a<b": ["x & y", "</script>", 1.5], "c": {"d": null}});
+        let mut out = Vec::new();
+        let mut ser =
+            serde_json::Serializer::with_formatter(&mut out, ScriptSafe(PrettyFormatter::new()));
+        value.serialize(&mut ser).unwrap();
+        let expected = serde_json::to_string_pretty(&value)
+            .unwrap()
+            .replace('<', "\\u003c")
+            .replace('>', "\\u003e")
+            .replace('&', "\\u0026");
+        assert_eq!(String::from_utf8(out).unwrap(), expected);
     }
 
     #[test]
