@@ -709,15 +709,14 @@ pub enum Output {
 }
 
 impl Output {
-    /// Every output a build could render from the site itself, in this order: each page,
-    /// each folder, the grade matrix and `ladder.json`. [`Renderer::render_output`]
-    /// decides which exist (a folder with an index page, or a matrix whose URL a page
-    /// has, renders nothing), so a full build and a live preview's partial one agree.
-    fn candidates(site: &Site) -> Vec<Output> {
+    /// Every page and folder output a build could render from the site itself (the grade
+    /// matrix and `ladder.json` are the other two). [`Renderer::render_output`] decides
+    /// which exist (a folder with an index page, or a matrix whose URL a page has,
+    /// renders nothing), so a full build and a live preview's partial one agree.
+    fn pages_and_folders(site: &Site) -> Vec<Output> {
         (0..site.pages.len())
             .map(Output::Page)
             .chain(site.sections.keys().cloned().map(Output::Section))
-            .chain([Output::Matrix, Output::LadderJson])
             .collect()
     }
 
@@ -859,21 +858,23 @@ pub fn render_site_into(
     // Pages, folder indexes, the grade matrix and `ladder.json` first: the copies below
     // give way to them. The last two are the biggest files, made one after the other
     // once the pages are done, so that their memory does not add up with the pages'.
-    let made: Mutex<HashSet<String>> = Mutex::new(HashSet::new());
-    let render = |o: &Output| {
+    // Hands each file made to `sink`; returns its path.
+    let render = |o: &Output| -> Result<Option<String>> {
         let Some(file) = r.render_output(o)? else {
-            return Ok(());
+            return Ok(None);
         };
-        made.lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .insert(file.path.clone());
-        sink(file)
+        let path = file.path.clone();
+        sink(file)?;
+        Ok(Some(path))
     };
-    let candidates = Output::candidates(site);
-    let (pages_and_folders, biggest) = candidates.split_at(candidates.len() - 2);
-    pages_and_folders.par_iter().try_for_each(render)?;
-    biggest.iter().try_for_each(render)?;
-    let mut made = made.into_inner().unwrap_or_else(PoisonError::into_inner);
+    let pages: Vec<Option<String>> = Output::pages_and_folders(site)
+        .par_iter()
+        .map(render)
+        .collect::<Result<_>>()?;
+    let mut made: HashSet<String> = pages.into_iter().flatten().collect();
+    for biggest in [Output::Matrix, Output::LadderJson] {
+        made.extend(render(&biggest)?);
+    }
     made.insert("sitemap.xml".to_string());
 
     // The theme's static files, then the site's (found by discovery), then content

@@ -329,12 +329,7 @@ impl LiveSite {
             };
             return Ok(Update::since(work, start, None));
         }
-        if changed_pages.is_empty() {
-            if theme {
-                self.render_all()?;
-                self.collect();
-                return Ok(Update::since(Work::Rerender, start, None));
-            }
+        if changed_pages.is_empty() && !theme {
             // An asset changed in place: it is served from disk, so only reload.
             return Ok(Update::since(
                 Work::Incremental {
@@ -378,8 +373,8 @@ impl LiveSite {
             self.revalidate_family(*index);
         }
         if theme {
-            // A template changed in the same batch: every output, not only the edited
-            // pages' ones.
+            // A template changed (alone, or with pages in the same batch): every output,
+            // not only the edited pages' ones.
             self.render_all()?;
             self.collect();
             return Ok(Update::since(Work::Rerender, start, None));
@@ -561,7 +556,6 @@ fn parse_entry(found: FoundFile) -> ParseEntry {
     }
 }
 
-/// A regular file, not a symbolic link (discovery does not follow those either).
 /// Whether `path` is a file itself, not a symbolic link to one (discovery never follows
 /// links, and the server never serves through one).
 pub(crate) fn is_regular_file(path: &Path) -> bool {

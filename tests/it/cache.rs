@@ -96,7 +96,7 @@ fn a_damaged_cache_is_ignored_and_written_again() {
     let dir = copy_fixture("grades_extraction");
     let (_, uncached, _) = check(dir.path(), &["--no-cache"]);
     check(dir.path(), &[]);
-    let file = dir.path().join(".ladder-cache/pages.bin");
+    let file = dir.path().join(ladder::parse::cache::CACHE_FILE);
     let mut bytes = std::fs::read(&file).unwrap();
     let cut = bytes.len() / 2;
     bytes.truncate(cut);

@@ -323,7 +323,7 @@ fn check_writes_nothing_but_its_parse_cache() {
     assert_eq!(run.code, 1, "{run:?}");
     let mut after = snapshot(dir.path());
     assert!(
-        after.remove(".ladder-cache/pages.bin").is_some(),
+        after.remove(ladder::parse::cache::CACHE_FILE).is_some(),
         "{:?}",
         after.keys()
     );
