@@ -232,11 +232,10 @@ pub fn role_mismatch(title: &str, role: &str, scale: &Scale) -> Option<String> {
         return None;
     }
     let t = significant_words(title);
-    let r: Vec<String> = significant_words(role)
-        .into_iter()
-        .filter(|w| !GENERIC.contains(&w.as_str()))
-        .collect();
-    if r.is_empty() {
+    // Generic words are left out of the role's nouns below, not before its ranks are
+    // read: dropping them first could join two words into a rank the title lacks.
+    let r = significant_words(role);
+    if r.iter().all(|w| GENERIC.contains(&w.as_str())) {
         return None;
     }
     // "Manager" is part of many role nouns (Customer Success Manager = CSM), so it is
@@ -308,7 +307,9 @@ pub fn role_mismatch(title: &str, role: &str, scale: &Scale) -> Option<String> {
             .map(|(w, _)| w.clone())
             .collect()
     };
-    let (nt, nr) = (nouns(&t, &t_used), nouns(&r, &r_used));
+    let mut nr = nouns(&r, &r_used);
+    nr.retain(|w| !GENERIC.contains(&w.as_str()));
+    let nt = nouns(&t, &t_used);
     let subset = |a: &[String], b: &[String]| a.iter().all(|w| b.iter().any(|x| same_word(w, x)));
     if subset(&nt, &nr) || subset(&nr, &nt) || acronym_of(&nt, &nr) || acronym_of(&nr, &nt) {
         return None;
@@ -549,7 +550,7 @@ fn check_sections(
 /// `grade-conflict` across families: one title (same words in any order, with at least
 /// one word besides its rank) with different grades. Reported on every later family.
 pub fn check_conflicts(site: &Site, diags: &mut Vec<Diagnostic>) {
-    diags.extend(ConflictIndex::new(site).diagnostics().cloned());
+    diags.extend(ConflictIndex::new(site).found.into_values().flatten());
 }
 
 /// A family's graded levels, each with its key (see [`graded_titles`]).
@@ -713,16 +714,20 @@ fn conflicts(site: &Site, list: &[GradedTitle]) -> Vec<Diagnostic> {
             .ok()?;
         site.families[k].levels.get(t.level)
     };
-    let Some(first) = list.first() else {
+    // A title filed once conflicts with nothing (most titles).
+    let [first, later @ ..] = list else {
         return Vec::new();
     };
+    if later.is_empty() {
+        return Vec::new();
+    }
     let mut found = Vec::new();
-    if let Some(l) = level(first).filter(|_| list.len() > 1) {
+    if let Some(l) = level(first) {
         let other = &site.pages[first.page];
         // Only computed when there is a conflict: positions need the page's line index.
         let line = std::cell::OnceCell::new();
         let line = || *line.get_or_init(|| other.parsed.source.position(l.title_span.start).line);
-        for t in &list[1..] {
+        for t in later {
             let Some(level) = level(t).filter(|_| t.grade != first.grade && t.page != first.page)
             else {
                 continue;
@@ -782,6 +787,7 @@ mod tests {
             "grade",
             "grades",
             "garde",
+            "manages",
         ];
         for a in words {
             for b in words {
@@ -803,14 +809,18 @@ mod tests {
     }
 
     #[test]
-    fn a_grade_sentence_naming_the_heading_as_written_is_that_level() {
-        // Even when its words alone would not read as one rank ("Level" is a generic
-        // word of grade sentences).
-        assert_eq!(
-            mismatch("Senior Backend Engineer", "Senior Backend Engineer"),
-            None
-        );
-        assert_eq!(mismatch("Job Family Lead", "Job Family Lead"), None);
+    fn generic_words_of_a_grade_sentence_do_not_join_rank_words() {
+        // "Level" is a generic word of grade sentences ("this level is …"): left out of
+        // the role's nouns, it must not make "Senior Principal" of "Senior Level
+        // Principal", however the sentence is written.
+        for role in [
+            "Senior Level Principal",
+            "senior level principal",
+            "Senior  Level Principal",
+        ] {
+            assert_eq!(mismatch("Senior Level Principal", role), None, "{role}");
+        }
+        assert_eq!(mismatch("Group Role Manager", "group role manager"), None);
         assert!(mismatch("Senior Backend Engineer", "Staff Backend Engineer").is_some());
     }
 
