@@ -306,9 +306,9 @@ pub fn read_statement(text: &str, range: Range<usize>) -> GradeStatement {
     }
     let graded = paragraphs
         .iter()
-        // A grade needs a digit (or a character reference that could be one): most
-        // paragraphs have neither, and need no plain text.
-        .filter(|(_, p)| p.bytes().any(|b| b.is_ascii_digit() || b == b'&'))
+        // A grade needs a digit (`GRADE_RE`'s `\d` includes non-ASCII ones): most
+        // paragraphs have none, and need no plain text.
+        .filter(|(_, p)| p.bytes().any(|b| b.is_ascii_digit() || !b.is_ascii()))
         .find_map(|&(start, p)| {
             let plain = plain_with_offsets(p);
             GRADE_RE.is_match(&plain.text).then_some((start, p, plain))
@@ -575,11 +575,18 @@ fn guess_rank_of(title: &str, w: &[String], scale: &Scale) -> RankGuess {
     }
 }
 
-/// Extracts the job family of `page` (at `index` in the site), if it is one.
-pub fn extract(index: usize, page_title: &str, parsed: &ParsedPage) -> Option<JobFamily> {
+/// Extracts the job family of `parsed`, if it is one: a page with the `job_family_page`
+/// layout, or a page under a `job-families/` folder with a grade section. Its `page`
+/// index is 0 (the site sets it); its title is the page's title.
+pub fn extract(parsed: &ParsedPage) -> Option<JobFamily> {
+    let page_title = parsed.title.as_str();
     let rel = &parsed.source.rel_path;
     let in_tree = rel.starts_with("job-families/") || rel.contains("/job-families/");
     let layout = parsed.front_matter.layout.as_deref() == Some("job_family_page");
+    if !in_tree && !layout {
+        // Neither way of being a family: no need to read levels.
+        return None;
+    }
     let department = department_of(rel);
     let mut levels = prose_levels(page_title, parsed);
     if levels.is_empty() {
@@ -604,7 +611,7 @@ pub fn extract(index: usize, page_title: &str, parsed: &ParsedPage) -> Option<Jo
         return None;
     }
     Some(JobFamily {
-        page: index,
+        page: 0,
         title: page_title.to_string(),
         department,
         levels,
@@ -1225,11 +1232,11 @@ mod tests {
         // heading, so the first section's range was reversed and slicing it panicked.
         let page = parsed("job-families/x/index.html.md", "#\r#");
         assert_eq!(page.markdown.headings.len(), 2);
-        assert_eq!(extract(0, "X", &page), None);
+        assert_eq!(extract(&page), None);
         // Old Mac line endings are read like any others.
         let levels = |text: &str| -> Vec<(String, Option<Grade>)> {
             let page = parsed("job-families/x/index.html.md", text);
-            let family = extract(0, "X", &page).unwrap();
+            let family = extract(&page).unwrap();
             family
                 .levels
                 .into_iter()
@@ -1246,7 +1253,7 @@ mod tests {
         // Found with the parse_page fuzz target's span check: a row starting `||` put
         // every cell span one byte early, inside the `é`.
         let text = "||\u{e9}|Grade 7|\n";
-        let family = extract(0, "X", &parsed("job-families/x/index.html.md", text)).unwrap();
+        let family = extract(&parsed("job-families/x/index.html.md", text)).unwrap();
         let level = &family.levels[0];
         assert_eq!(&text[level.title_span.clone()], "\u{e9}");
         assert_eq!(&text[level.grade_span.clone().unwrap()], "7");

@@ -211,7 +211,7 @@ pub fn parse_page(file: SourceFile, diags: &mut Vec<Diagnostic>) -> ParsedPage {
         source: file,
     };
     page.title = crate::model::page_title(&page);
-    page.family = crate::model::ladder::extract(0, &page.title, &page);
+    page.family = crate::model::ladder::extract(&page);
     // Kept for the whole build: give back what growing them left spare.
     page.markdown.headings.shrink_to_fit();
     page.markdown.anchors.shrink_to_fit();
