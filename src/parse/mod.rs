@@ -232,16 +232,12 @@ fn title_line(matter: &str) -> Range<usize> {
     0..0
 }
 
-/// UTF-8 text of a file (a leading byte-order mark removed), or an `encoding` error at
-/// the line and column of the first invalid byte.
+/// UTF-8 text of a file, as read (its byte-order mark is removed by
+/// [`SourceFile::new`], as on every read again), or an `encoding` error at the line and
+/// column of the first invalid byte.
 pub fn decode(path: &str, bytes: Vec<u8>) -> Result<String, Box<Diagnostic>> {
     match String::from_utf8(bytes) {
-        Ok(mut text) => {
-            if text.starts_with('\u{feff}') {
-                text.drain(..3);
-            }
-            Ok(text)
-        }
+        Ok(text) => Ok(text),
         Err(e) => {
             let valid_up_to = e.utf8_error().valid_up_to();
             let bytes = e.into_bytes();
@@ -316,6 +312,25 @@ mod tests {
 
     #[test]
     fn bom_is_removed() {
-        assert_eq!(decode("x", b"\xef\xbb\xbf---\n".to_vec()).unwrap(), "---\n");
+        let file = SourceFile::for_test("x.md", "\u{feff}---\n");
+        assert_eq!(file.text(), "---\n");
+    }
+
+    #[test]
+    fn a_page_starting_with_two_byte_order_marks_renders_from_its_file() {
+        // One mark is removed, on the first read as on the read again for rendering: the
+        // second is text, and the page is the same both times (not "changed").
+        let dir = tempfile::tempdir().unwrap();
+        let disk_path = dir.path().join("p.md");
+        std::fs::write(&disk_path, "\u{feff}\u{feff}# T\n\nBody\n").unwrap();
+        let found = FoundFile {
+            rel_path: "p.md".into(),
+            disk_path,
+        };
+        let (page, _) = parse_file(&found, "content");
+        let page = page.unwrap();
+        assert!(page.source.is_released());
+        let html = page.html("").unwrap();
+        assert!(html.contains("Body"), "{html}");
     }
 }
