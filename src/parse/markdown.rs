@@ -443,21 +443,7 @@ fn render_with(
                     fits = false;
                 }
                 let id = h.map_or("", |h| h.id.as_str());
-                let mut tag = String::with_capacity(16 + id.len());
-                let _ = write!(tag, "<h{level} id=\"");
-                pulldown_cmark_escape::escape_html(&mut tag, id).ok();
-                tag.push('"');
-                let classes: Vec<&str> = classes
-                    .iter()
-                    .map(|c| c.as_ref())
-                    .filter(|c| *c != "no_toc")
-                    .collect();
-                if !classes.is_empty() {
-                    tag.push_str(" class=\"");
-                    pulldown_cmark_escape::escape_html(&mut tag, &classes.join(" ")).ok();
-                    tag.push('"');
-                }
-                tag.push('>');
+                let tag = heading_open(level, id, classes.iter().map(|c| c.as_ref()));
                 open = h;
                 Event::Html(CowStr::from(tag))
             }
@@ -477,6 +463,19 @@ fn render_with(
     } else {
         Err(html)
     }
+}
+
+/// What starts a rendered heading: `<hN id="…" class="…">`, the classes in the order
+/// given without `no_toc` (which only keeps the heading out of the table of contents),
+/// and no `class` when none is left. Attribute values are HTML-escaped.
+fn heading_open<'c>(level: u8, id: &str, classes: impl Iterator<Item = &'c str>) -> String {
+    let classes: Vec<&str> = classes.filter(|c| *c != "no_toc").collect();
+    let mut tag = format!("<h{level} id=\"{}\"", escape_attr(id));
+    if !classes.is_empty() {
+        let _ = write!(tag, " class=\"{}\"", escape_attr(&classes.join(" ")));
+    }
+    tag.push('>');
+    tag
 }
 
 /// What ends a rendered heading: its anchor link and the closing tag.
@@ -690,21 +689,20 @@ fn body_with_ials(
         }
         if let Some(&(&(start, end), h)) = heading_iter.peek() {
             if idx == start {
-                let classes = heading_attrs
+                // The attribute list's classes, then the heading's own.
+                let ial_classes = heading_attrs
                     .iter()
                     .find(|(s, _)| *s == start)
-                    .map(|(_, ial)| ial.classes.clone())
-                    .unwrap_or_default();
-                let mut classes = classes;
-                if let Event::Start(Tag::Heading { classes: c, .. }) = &event {
-                    classes.extend(c.iter().map(|c| c.to_string()));
-                }
-                classes.retain(|c| c != "no_toc");
-                let mut open = format!("<h{} id=\"{}\"", h.level, escape_attr(&h.id));
-                if !classes.is_empty() {
-                    let _ = write!(open, " class=\"{}\"", escape_attr(&classes.join(" ")));
-                }
-                open.push('>');
+                    .map_or(&[][..], |(_, ial)| &ial.classes[..]);
+                let own: &[CowStr<'_>] = match &event {
+                    Event::Start(Tag::Heading { classes, .. }) => classes,
+                    _ => &[],
+                };
+                let classes = ial_classes
+                    .iter()
+                    .map(String::as_str)
+                    .chain(own.iter().map(|c| c.as_ref()));
+                let open = heading_open(h.level, &h.id, classes);
                 out.push(Event::Html(CowStr::from(open)));
                 heading_close = Some(self::heading_close(&h.id, h.level));
                 continue;
