@@ -12,6 +12,8 @@ use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use rayon::prelude::*;
+
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Rule};
 use crate::discover::FoundFile;
@@ -213,24 +215,34 @@ impl Site {
             .collect();
         let mut pages: Vec<Page> = Vec::with_capacity(parsed.len());
         let mut by_url: HashMap<String, usize> = HashMap::with_capacity(parsed.len());
-        for p in parsed {
-            let mut url = permalink::from_source(&p.source.rel_path);
-            if let Some((value, span)) = &p.front_matter.permalink {
-                match permalink::normalize(value) {
-                    Ok(u) => url = u,
-                    Err(reason) => diags.push(
-                        Diagnostic::at(
-                            Rule::UnsafePermalink,
-                            &p.source,
-                            span.clone(),
-                            format!("permalink `{value}` is refused: {reason}; the page is served at `{url}` instead"),
-                            "use a path inside the site, such as `/job-families/department/family/`",
-                        )
-                        .with_key(value.clone()),
-                    ),
+        // Each page's URL and output file, worked out in parallel; a refused permalink's
+        // finding is pushed in page order below.
+        let placed: Vec<(String, String, Option<Diagnostic>)> = parsed
+            .par_iter()
+            .map(|p| {
+                let mut url = permalink::from_source(&p.source.rel_path);
+                let mut refused = None;
+                if let Some((value, span)) = &p.front_matter.permalink {
+                    match permalink::normalize(value) {
+                        Ok(u) => url = u,
+                        Err(reason) => refused = Some(
+                            Diagnostic::at(
+                                Rule::UnsafePermalink,
+                                &p.source,
+                                span.clone(),
+                                format!("permalink `{value}` is refused: {reason}; the page is served at `{url}` instead"),
+                                "use a path inside the site, such as `/job-families/department/family/`",
+                            )
+                            .with_key(value.clone()),
+                        ),
+                    }
                 }
-            }
-            let output_path = permalink::output_path(&url);
+                let output_path = permalink::output_path(&url);
+                (url, output_path, refused)
+            })
+            .collect();
+        for (p, (url, output_path, refused)) in parsed.into_iter().zip(placed) {
+            diags.extend(refused);
             let conflict = match by_url.get(&url) {
                 Some(&first) => {
                     let other = &pages[first].parsed.source.path;
@@ -276,8 +288,8 @@ impl Site {
 
         // URLs that differ only in case are one file on case-insensitive file systems.
         let mut by_lowercase: HashMap<String, usize> = HashMap::with_capacity(pages.len());
-        for (i, p) in pages.iter().enumerate() {
-            let lower = p.url.to_lowercase();
+        let lowercase: Vec<String> = pages.par_iter().map(|p| p.url.to_lowercase()).collect();
+        for (i, (p, lower)) in pages.iter().zip(lowercase).enumerate() {
             match by_lowercase.get(&lower) {
                 Some(&first) => {
                     let other = &pages[first];
@@ -551,11 +563,15 @@ pub fn humanize(segment: &str) -> String {
 fn build_sections(pages: &[Page]) -> BTreeMap<String, Section> {
     let mut sections: BTreeMap<String, Section> = BTreeMap::new();
     sections.insert("/".to_string(), Section::default());
+    // Ancestors are borrowed from each URL: a folder's key is allocated once, when it is
+    // first met.
     for page in pages {
-        let mut cur = permalink::parent(&page.url);
+        let mut cur = permalink::parent_of(&page.url);
         while let Some(u) = cur {
-            cur = permalink::parent(&u);
-            sections.entry(u).or_default();
+            cur = permalink::parent_of(u);
+            if !sections.contains_key(u) {
+                sections.insert(u.to_string(), Section::default());
+            }
         }
     }
     let by_url: HashMap<&str, usize> = pages
@@ -572,51 +588,45 @@ fn build_sections(pages: &[Page]) -> BTreeMap<String, Section> {
         };
         s.url = url.clone();
     }
-    let urls: Vec<String> = sections.keys().cloned().collect();
     for (i, page) in pages.iter().enumerate() {
+        let parent = permalink::parent_of(&page.url);
         if sections.contains_key(&page.url) {
-            if let Some(parent) = permalink::parent(&page.url) {
-                let child = page.url.clone();
-                if let Some(s) = sections.get_mut(&parent) {
-                    s.subsections.push(child);
-                }
+            if let Some(s) = parent.and_then(|p| sections.get_mut(p)) {
+                s.subsections.push(page.url.clone());
             }
-        } else if let Some(parent) = permalink::parent(&page.url)
-            && let Some(s) = sections.get_mut(&parent)
-        {
+        } else if let Some(s) = parent.and_then(|p| sections.get_mut(p)) {
             s.pages.push(i);
         }
-        let mut cur = permalink::parent(&page.url);
+        let mut cur = parent;
         while let Some(u) = cur {
-            if let Some(s) = sections.get_mut(&u) {
+            if let Some(s) = sections.get_mut(u) {
                 s.page_count += 1;
             }
-            cur = permalink::parent(&u);
+            cur = permalink::parent_of(u);
         }
     }
     // Folders without an index page are subsections of their parent too.
-    for url in &urls {
-        if by_url.contains_key(url.as_str()) {
-            continue;
-        }
-        if let Some(parent) = permalink::parent(url)
-            && let Some(s) = sections.get_mut(&parent)
+    let indexless: Vec<String> = sections
+        .keys()
+        .filter(|url| !by_url.contains_key(url.as_str()))
+        .cloned()
+        .collect();
+    for url in indexless {
+        if let Some(parent) = permalink::parent_of(&url)
+            && let Some(s) = sections.get_mut(parent)
         {
-            s.subsections.push(url.clone());
+            s.subsections.push(url);
         }
     }
+    // Sort keys, each made once (not in every comparison).
+    let page_titles: Vec<String> = pages.par_iter().map(|p| p.title().to_lowercase()).collect();
     let titles: HashMap<String, String> = sections
         .iter()
         .map(|(u, s)| (u.clone(), s.title.to_lowercase()))
         .collect();
     for s in sections.values_mut() {
-        s.pages.sort_by(|&a, &b| {
-            pages[a]
-                .title()
-                .to_lowercase()
-                .cmp(&pages[b].title().to_lowercase())
-                .then(a.cmp(&b))
-        });
+        s.pages
+            .sort_by(|&a, &b| page_titles[a].cmp(&page_titles[b]).then(a.cmp(&b)));
         s.subsections
             .sort_by(|a, b| titles[a].cmp(&titles[b]).then(a.cmp(b)));
         s.subsections.dedup();

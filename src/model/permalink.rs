@@ -84,12 +84,18 @@ pub fn output_path(url: &str) -> String {
 
 /// The parent folder URL of `url`: `/a/b/` → `/a/`, `/a/b.html` → `/a/`, `/` → `None`.
 pub fn parent(url: &str) -> Option<String> {
+    parent_of(url).map(str::to_string)
+}
+
+/// [`parent`] borrowed from `url`: the folder URL holding it (`/a/b/` → `/a/`, `/a/` →
+/// `/`), `None` for `/` or a path without `/`.
+pub fn parent_of(url: &str) -> Option<&str> {
     let trimmed = url.trim_end_matches('/');
     if trimmed.is_empty() {
         return None;
     }
     let cut = trimmed.rfind('/')?;
-    Some(trimmed[..=cut].to_string())
+    Some(&trimmed[..=cut])
 }
 
 #[cfg(test)]
