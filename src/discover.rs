@@ -40,42 +40,58 @@ fn walk_files(dir: &Path) -> Result<(Vec<FoundFile>, Vec<FoundFile>)> {
     if !dir.is_dir() {
         return Ok((out, links));
     }
+    // The walk is not sorted (sorting each folder by name cost more than the walk itself):
+    // what it finds is sorted below, and of several folders that cannot be listed, the
+    // first by path is named, so every run gives the same result.
     let walker = walkdir::WalkDir::new(dir)
         .follow_links(false)
-        .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !is_skipped_name(&e.file_name().to_string_lossy()));
+    let mut failed: Option<(PathBuf, std::io::Error)> = None;
     for entry in walker {
-        let entry = entry.map_err(|e| {
-            let path = e.path().unwrap_or(dir).to_path_buf();
-            let io = e
-                .into_io_error()
-                .unwrap_or_else(|| std::io::Error::other("file system loop"));
-            Error::io("cannot list", path, io)
-        })?;
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                let path = e.path().unwrap_or(dir).to_path_buf();
+                if failed.as_ref().is_none_or(|(first, _)| path < *first) {
+                    let io = e
+                        .into_io_error()
+                        .unwrap_or_else(|| std::io::Error::other("file system loop"));
+                    failed = Some((path, io));
+                }
+                continue;
+            }
+        };
         let kind = entry.file_type();
         if !kind.is_file() && !kind.is_symlink() {
             continue;
         }
-        if let Ok(rel) = entry.path().strip_prefix(dir) {
-            let rel_path = rel
+        let Ok(rel) = entry.path().strip_prefix(dir) else {
+            continue;
+        };
+        let rel_path = match rel.to_str() {
+            Some(rel) if std::path::MAIN_SEPARATOR == '/' => rel.to_string(),
+            _ => rel
                 .components()
                 .map(|c| c.as_os_str().to_string_lossy())
                 .collect::<Vec<_>>()
-                .join("/");
-            let found = FoundFile {
-                rel_path,
-                disk_path: entry.path().to_path_buf(),
-            };
-            if kind.is_symlink() {
-                links.push(found);
-            } else {
-                out.push(found);
-            }
+                .join("/"),
+        };
+        let found = FoundFile {
+            rel_path,
+            disk_path: entry.into_path(),
+        };
+        if kind.is_symlink() {
+            links.push(found);
+        } else {
+            out.push(found);
         }
     }
-    out.sort_by(|a, b| a.rel_path.cmp(&b.rel_path));
-    links.sort_by(|a, b| a.rel_path.cmp(&b.rel_path));
+    if let Some((path, io)) = failed {
+        return Err(Error::io("cannot list", path, io));
+    }
+    out.sort_unstable_by(|a, b| a.rel_path.cmp(&b.rel_path));
+    links.sort_unstable_by(|a, b| a.rel_path.cmp(&b.rel_path));
     Ok((out, links))
 }
 
