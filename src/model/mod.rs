@@ -215,9 +215,9 @@ impl Site {
             .collect();
         let mut pages: Vec<Page> = Vec::with_capacity(parsed.len());
         let mut by_url: HashMap<String, usize> = HashMap::with_capacity(parsed.len());
-        // Each page's URL and output file, worked out in parallel; a refused permalink's
-        // finding is pushed in page order below.
-        let placed: Vec<(String, String, Option<Diagnostic>)> = parsed
+        // Each page's URL, output file and what that file would be written over, worked
+        // out in parallel; a refused permalink's finding is pushed in page order below.
+        let placed: Vec<(String, String, Option<Diagnostic>, Option<String>)> = parsed
             .par_iter()
             .map(|p| {
                 let mut url = permalink::from_source(&p.source.rel_path);
@@ -238,10 +238,11 @@ impl Site {
                     }
                 }
                 let output_path = permalink::output_path(&url);
-                (url, output_path, refused)
+                let over = output_conflict(&output_path, &taken);
+                (url, output_path, refused, over)
             })
             .collect();
-        for (p, (url, output_path, refused)) in parsed.into_iter().zip(placed) {
+        for (p, (url, output_path, refused, over)) in parsed.into_iter().zip(placed) {
             diags.extend(refused);
             let conflict = match by_url.get(&url) {
                 Some(&first) => {
@@ -255,7 +256,7 @@ impl Site {
                         Some(other.clone()),
                     ))
                 }
-                None => output_conflict(&output_path, &taken).map(|what| {
+                None => over.map(|what| {
                     (
                         format!(
                             "the page at `{url}` would be written over {what}; it was not written"
@@ -561,19 +562,27 @@ pub fn humanize(segment: &str) -> String {
 }
 
 fn build_sections(pages: &[Page]) -> BTreeMap<String, Section> {
-    let mut sections: BTreeMap<String, Section> = BTreeMap::new();
-    sections.insert("/".to_string(), Section::default());
-    // Ancestors are borrowed from each URL: a folder's key is allocated once, when it is
-    // first met.
+    // Every folder above a page, borrowed from the page's URL, and how many pages are
+    // below it (hashed: a folder is looked up once per page below it).
+    let mut below: HashMap<&str, usize> = HashMap::new();
+    below.insert("/", 0);
     for page in pages {
         let mut cur = permalink::parent_of(&page.url);
         while let Some(u) = cur {
+            *below.entry(u).or_insert(0) += 1;
             cur = permalink::parent_of(u);
-            if !sections.contains_key(u) {
-                sections.insert(u.to_string(), Section::default());
-            }
         }
     }
+    let mut sections: BTreeMap<String, Section> = below
+        .iter()
+        .map(|(url, &page_count)| {
+            let section = Section {
+                page_count,
+                ..Section::default()
+            };
+            (url.to_string(), section)
+        })
+        .collect();
     let by_url: HashMap<&str, usize> = pages
         .iter()
         .enumerate()
@@ -590,19 +599,12 @@ fn build_sections(pages: &[Page]) -> BTreeMap<String, Section> {
     }
     for (i, page) in pages.iter().enumerate() {
         let parent = permalink::parent_of(&page.url);
-        if sections.contains_key(&page.url) {
+        if below.contains_key(page.url.as_str()) {
             if let Some(s) = parent.and_then(|p| sections.get_mut(p)) {
                 s.subsections.push(page.url.clone());
             }
         } else if let Some(s) = parent.and_then(|p| sections.get_mut(p)) {
             s.pages.push(i);
-        }
-        let mut cur = parent;
-        while let Some(u) = cur {
-            if let Some(s) = sections.get_mut(u) {
-                s.page_count += 1;
-            }
-            cur = permalink::parent_of(u);
         }
     }
     // Folders without an index page are subsections of their parent too.

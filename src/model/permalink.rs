@@ -94,7 +94,7 @@ pub fn parent_of(url: &str) -> Option<&str> {
     if trimmed.is_empty() {
         return None;
     }
-    let cut = trimmed.rfind('/')?;
+    let cut = memchr::memrchr(b'/', trimmed.as_bytes())?;
     Some(&trimmed[..=cut])
 }
 
