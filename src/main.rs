@@ -163,8 +163,15 @@ fn report_and_judge(verb: &str, args: &cli::CommonArgs, outcome: &Outcome) -> la
         summary: &summary,
         ..all
     };
-    let mut stdout = anstream::stdout().lock();
-    let _ = write!(stdout, "{}", report::render(args.format, &scoped));
+    let text = report::render(args.format, &scoped);
+    if args.format == report::Format::Human {
+        // Colours are dropped when stdout is not a terminal (or NO_COLOR is set).
+        let _ = write!(anstream::stdout().lock(), "{text}");
+    } else {
+        // Machine formats hold no colour codes (JSON and XML escape control characters):
+        // written as they are.
+        let _ = std::io::stdout().lock().write_all(text.as_bytes());
+    }
     if shown.len() < outcome.diagnostics.len() {
         let why = match (&args.changed_since, &args.baseline) {
             (Some(r), Some(b)) => format!(

@@ -33,13 +33,20 @@ pub fn fingerprints(diagnostics: &[Diagnostic]) -> Vec<String> {
                 hasher.update(format!("\0#{n}").as_bytes());
             }
             *n += 1;
-            hasher
-                .finalize()
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect()
+            hex(&hasher.finalize())
         })
         .collect()
+}
+
+/// Lowercase hex of `bytes`, two digits a byte.
+fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        out.push(char::from(DIGITS[usize::from(b >> 4)]));
+        out.push(char::from(DIGITS[usize::from(b & 0xf)]));
+    }
+    out
 }
 
 #[cfg(test)]
@@ -59,5 +66,10 @@ mod tests {
         assert_eq!(a.len(), 3);
         assert_ne!(a[0], a[2], "repeats are told apart");
         assert_eq!(a[0].len(), 64);
+    }
+
+    #[test]
+    fn hex_is_two_lowercase_digits_a_byte() {
+        assert_eq!(hex(&[0x00, 0x0f, 0xa0, 0xff]), "000fa0ff");
     }
 }
