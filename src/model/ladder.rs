@@ -212,6 +212,10 @@ static JOB_GRADE_HEADING_RE: LazyLock<Regex> =
 static TABLE_GRADE_RE: LazyLock<Regex> =
     LazyLock::new(|| literal(r"(?i)^\s*(?:job\s+)?grade\s*#?(\d{1,2}(?:\.\d)?)\s*$"));
 
+/// Finds "rade" (of "grade", "Grade"): a section without it is no grade section.
+static RADE: LazyLock<memchr::memmem::Finder<'static>> =
+    LazyLock::new(|| memchr::memmem::Finder::new("rade"));
+
 /// A paragraph's text with Markdown links `[text](url)` and `[text][ref]` replaced by
 /// their text (and `[`, `]`, `*`, `` ` `` dropped), with the way back to byte offsets
 /// of the paragraph.
@@ -669,7 +673,7 @@ fn prose_levels(page_title: &str, parsed: &ParsedPage) -> Vec<Level> {
             None => {
                 let range = section(parsed, gi);
                 // Most sections never mention a grade: skip the regexes for them.
-                if !text[range.clone()].contains("rade") {
+                if RADE.find(&text.as_bytes()[range.clone()]).is_none() {
                     continue;
                 }
                 let st = read_statement(text, range);
