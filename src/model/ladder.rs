@@ -401,8 +401,9 @@ pub fn job_grade_prefix(heading: &str) -> Option<String> {
     Some(prefix.to_string())
 }
 
-fn is_section_title(title: &str) -> bool {
-    let w = words(title);
+/// Whether a heading whose [`words`] are `w` names a section ("Requirements", "Senior X
+/// Responsibilities") rather than a role.
+fn is_section_words(w: &[String]) -> bool {
     if w.iter().any(|x| x == "roles") {
         return true;
     }
@@ -417,10 +418,59 @@ fn is_section_title(title: &str) -> bool {
 
 /// Significant words: lowercased, abbreviations expanded, stop words dropped.
 pub fn significant_words(title: &str) -> Vec<String> {
-    words(title)
+    significant_of(words(title))
+}
+
+/// The significant words among `words` (of one title), in order.
+fn significant_of(words: Vec<String>) -> Vec<String> {
+    words
         .into_iter()
         .filter(|w| !STOP_WORDS.contains(&w.as_str()))
         .collect()
+}
+
+/// What [`prose_levels`] reads from a heading's text.
+struct TitleWords {
+    /// Whether its [`words`] include "levels".
+    levels: bool,
+    /// Whether it names a section rather than a role ([`is_section_words`]).
+    section: bool,
+    /// Its [`significant_words`].
+    significant: Vec<String>,
+}
+
+impl TitleWords {
+    fn of(title: &str) -> TitleWords {
+        let w = words(title);
+        TitleWords {
+            levels: w.iter().any(|x| x == "levels"),
+            section: is_section_words(&w),
+            significant: significant_of(w),
+        }
+    }
+}
+
+/// The [`TitleWords`] of a page's headings, each worked out once, when first asked for.
+struct HeadingWords<'h> {
+    headings: &'h [Heading],
+    cells: Vec<std::cell::OnceCell<TitleWords>>,
+}
+
+impl<'h> HeadingWords<'h> {
+    fn new(headings: &'h [Heading]) -> Self {
+        HeadingWords {
+            headings,
+            cells: headings
+                .iter()
+                .map(|_| std::cell::OnceCell::new())
+                .collect(),
+        }
+    }
+
+    /// The words of heading `i`.
+    fn get(&self, i: usize) -> &TitleWords {
+        self.cells[i].get_or_init(|| TitleWords::of(&self.headings[i].text))
+    }
 }
 
 /// The ranks named in `words` (contiguous, longest first, without overlap; C-level
@@ -658,9 +708,32 @@ fn section(parsed: &ParsedPage, i: usize) -> Range<usize> {
     start..section_end(parsed, i).max(start)
 }
 
+/// For each heading, the nearest heading above it of a lower level (its parent), if any.
+fn parents(headings: &[Heading]) -> Vec<Option<usize>> {
+    // The headings above that can still be a parent: levels strictly rising.
+    let mut open: Vec<usize> = Vec::new();
+    headings
+        .iter()
+        .enumerate()
+        .map(|(i, h)| {
+            while open.last().is_some_and(|&p| headings[p].level >= h.level) {
+                open.pop();
+            }
+            let parent = open.last().copied();
+            open.push(i);
+            parent
+        })
+        .collect()
+}
+
 fn prose_levels(page_title: &str, parsed: &ParsedPage) -> Vec<Level> {
     let headings = &parsed.markdown.headings;
     let text = parsed.source.text();
+    // Each heading's words, Job Grade prefix and parent, worked out once.
+    let words_of = HeadingWords::new(headings);
+    let prefixes: Vec<Option<String>> =
+        headings.iter().map(|h| job_grade_prefix(&h.text)).collect();
+    let parents = parents(headings);
     let mut levels: Vec<Level> = Vec::new();
     let mut level_headings: Vec<Option<usize>> = Vec::new();
     let mut statement_headings: Vec<usize> = Vec::new();
@@ -668,10 +741,10 @@ fn prose_levels(page_title: &str, parsed: &ParsedPage) -> Vec<Level> {
         // A Job Grade heading, or a heading whose first paragraph is the grade sentence
         // ("### Stock Administrator" / "The Stock Administrator is a grade 6."): then the
         // heading itself names the level.
-        let prefix = match job_grade_prefix(&g.text) {
-            Some(prefix) => prefix,
+        let range = section(parsed, gi);
+        let (prefix, statement) = match &prefixes[gi] {
+            Some(prefix) => (prefix.clone(), read_statement(text, range)),
             None => {
-                let range = section(parsed, gi);
                 // Most sections never mention a grade: skip the regexes for them.
                 if RADE.find(&text.as_bytes()[range.clone()]).is_none() {
                     continue;
@@ -680,49 +753,43 @@ fn prose_levels(page_title: &str, parsed: &ParsedPage) -> Vec<Level> {
                 let is_sentence = st.role.is_some()
                     && st.grade.is_some()
                     && st.text.to_lowercase().contains("grade");
-                if !is_sentence || is_section_title(&g.text) {
+                if !is_sentence || words_of.get(gi).section {
                     continue;
                 }
-                g.text.clone()
+                (g.text.clone(), st)
             }
         };
-        let parent = headings[..gi].iter().rposition(|h| h.level < g.level);
-        let role_heading =
-            |p: &usize| headings[*p].level >= 2 && !is_section_title(&headings[*p].text);
+        let parent = parents[gi];
+        let role_heading = |p: &usize| headings[*p].level >= 2 && !words_of.get(*p).section;
         let level_heading = if prefix.is_empty() {
             // `#### Job Grade` under `### Senior X`, or (flat layouts) `### Job Grade`
             // right after `### Senior X`; at the top of a single-level page there is no
             // such heading and the page itself is the level.
             parent.filter(role_heading).or_else(|| {
                 gi.checked_sub(1).filter(|&p| {
-                    headings[p].level == g.level
-                        && role_heading(&p)
-                        && job_grade_prefix(&headings[p].text).is_none()
+                    headings[p].level == g.level && role_heading(&p) && prefixes[p].is_none()
                 })
             })
         } else {
             // `### Senior X Job Grade`: the heading named by the prefix (flat layouts put
             // it beside the Job Grade heading), else a parent sharing its words.
             let want = significant_words(&prefix);
-            headings[..gi]
-                .iter()
-                .rposition(|h| h.level <= g.level && significant_words(&h.text) == want)
+            (0..gi)
+                .rev()
+                .find(|&h| headings[h].level <= g.level && words_of.get(h).significant == want)
                 .or_else(|| {
-                    parent.filter(role_heading).filter(|&p| {
-                        significant_words(&headings[p].text)
-                            .iter()
-                            .any(|w| want.contains(w))
-                    })
+                    parent
+                        .filter(role_heading)
+                        .filter(|&p| words_of.get(p).significant.iter().any(|w| want.contains(w)))
                 })
         };
-        let statement = read_statement(text, section(parsed, gi));
         let (title, title_span, anchor) = match level_heading {
             Some(p) => (
                 headings[p].text.clone(),
                 headings[p].span.clone(),
                 headings[p].id.clone(),
             ),
-            None if !prefix.is_empty() => (prefix.clone(), g.span.clone(), g.id.clone()),
+            None if !prefix.is_empty() => (prefix, g.span.clone(), g.id.clone()),
             None => (page_title.to_string(), g.span.clone(), g.id.clone()),
         };
         // "Read more about grades [here](…)": a pointer, not a level's grade.
@@ -748,74 +815,75 @@ fn prose_levels(page_title: &str, parsed: &ParsedPage) -> Vec<Level> {
     }
     // Role-like headings beside graded level headings, without a grade of their own.
     let graded: Vec<usize> = level_headings.iter().flatten().copied().collect();
+    if graded.is_empty() {
+        // No heading has a graded sibling.
+        return levels;
+    }
     // Headings above the "Levels" heading introduce the family.
     // Without a "Levels" heading, ungraded headings above the first graded level are
     // the family's intro ("## Distinguished Engineer Roles at GitLab").
-    let levels_at = headings
-        .iter()
-        .position(|h| words(&h.text).iter().any(|w| w == "levels"))
+    let levels_at = (0..headings.len())
+        .find(|&i| words_of.get(i).levels)
         .or_else(|| graded.iter().min().copied())
         .unwrap_or(0);
+    let page_words = significant_words(page_title);
+    let level_words: Vec<Vec<String>> =
+        levels.iter().map(|l| significant_words(&l.title)).collect();
     let mut extra: Vec<(usize, Level)> = Vec::new();
     for (i, h) in headings.iter().enumerate() {
         if i < levels_at
             || graded.contains(&i)
             || statement_headings.contains(&i)
-            || is_section_title(&h.text)
-            || job_grade_prefix(&h.text).is_some()
+            || words_of.get(i).section
+            || prefixes[i].is_some()
         {
             continue;
         }
         // A heading repeating the family's title introduces the family; one repeating a
         // graded level's title is that level's intro (or a copy of its heading).
-        let mine = significant_words(&h.text);
-        if mine == significant_words(page_title)
-            || levels.iter().any(|l| significant_words(&l.title) == mine)
-        {
+        let mine = &words_of.get(i).significant;
+        if *mine == page_words || level_words.contains(mine) {
             continue;
         }
-        let parent = headings[..i].iter().rposition(|x| x.level < h.level);
+        let parent = parents[i];
         // Headings under "Specialties" (or any other section) describe specialties, not
         // levels; only "Levels" and role headings hold levels.
-        if parent.is_some_and(|p| {
-            is_section_title(&headings[p].text)
-                && !words(&headings[p].text).iter().any(|w| w == "levels")
-        }) {
+        if parent.is_some_and(|p| words_of.get(p).section && !words_of.get(p).levels) {
             continue;
         }
-        let siblings: Vec<&Heading> = graded
+        let mut siblings = graded
             .iter()
-            .filter(|&&g| {
-                headings[g].level == h.level
-                    && headings[..g]
-                        .iter()
-                        .rposition(|x| x.level < headings[g].level)
-                        == parent
-            })
-            .map(|&g| &headings[g])
-            .collect();
-        if siblings.is_empty() {
+            .filter(|&&g| headings[g].level == h.level && parents[g] == parent)
+            .peekable();
+        if siblings.peek().is_none() {
             continue;
         }
         // It must read as a role of this family: share a significant word with a graded
         // sibling that is not a rank word.
-        let shares = siblings.iter().any(|s| {
-            significant_words(&s.text)
+        let shares = siblings.any(|&s| {
+            words_of
+                .get(s)
+                .significant
                 .iter()
                 .any(|w| mine.contains(w) && !is_rank_word(w))
         });
         // And have no Job Grade section nested under a differently named heading.
-        let has_grade_below = headings[i + 1..]
-            .iter()
-            .take_while(|x| x.level > h.level)
-            .any(|x| job_grade_prefix(&x.text).is_some());
+        let has_grade_below = || {
+            prefixes[i + 1..]
+                .iter()
+                .zip(&headings[i + 1..])
+                .take_while(|(_, x)| x.level > h.level)
+                .any(|(p, _)| p.is_some())
+        };
         // "The Junior level … was deprecated", "… is not aligned to a job grade": no
         // grade on purpose.
-        let intro = read_statement(text, section(parsed, i)).text.to_lowercase();
-        let on_purpose = ["deprecated", "not aligned to a", "no longer", "not graded"]
-            .iter()
-            .any(|w| intro.contains(w));
-        if shares && !has_grade_below && !on_purpose {
+        let on_purpose = || {
+            let intro = read_statement(text, section(parsed, i)).text.to_lowercase();
+            ["deprecated", "not aligned to a", "no longer", "not graded"]
+                .iter()
+                .any(|w| intro.contains(w))
+        };
+        if shares && !has_grade_below() && !on_purpose() {
             extra.push((
                 i,
                 Level {
