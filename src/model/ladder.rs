@@ -202,9 +202,6 @@ static GRADE_RE: LazyLock<Regex> = LazyLock::new(|| {
 /// "is a 7" (the link text alone carries the number).
 static IS_A_NUMBER_RE: LazyLock<Regex> =
     LazyLock::new(|| literal(r"(?i)\b(?:is|are)\s+an?\s+\[?(\d{1,2}(?:\.\d)?)\b"));
-/// "The <role> is …".
-static ROLE_RE: LazyLock<Regex> =
-    LazyLock::new(|| literal(r"(?i)^\s*the\s+(.+?)\s+(?:is|are|will be|can be)\s"));
 /// "<prefix> Job Grade".
 static JOB_GRADE_HEADING_RE: LazyLock<Regex> =
     LazyLock::new(|| literal(r"(?i)^(.*?)[\s,:\-–—]*\bjob\s*grades?\b[\s:]*$"));
@@ -308,20 +305,24 @@ pub fn read_statement(text: &str, range: Range<usize>) -> GradeStatement {
     if let Some((s, e)) = current {
         paragraphs.push((s, &section[s..e]));
     }
+    // The grade's number in the plain text (`GRADE_RE`'s group), found once.
     let graded = paragraphs
         .iter()
         // A grade needs a digit (`GRADE_RE`'s `\d` includes non-ASCII ones): most
         // paragraphs have none, and need no plain text.
-        .filter(|(_, p)| p.bytes().any(|b| b.is_ascii_digit() || !b.is_ascii()))
+        .filter(|(_, p)| may_have_digit(p))
         .find_map(|&(start, p)| {
             let plain = plain_with_offsets(p);
-            GRADE_RE.is_match(&plain.text).then_some((start, p, plain))
+            let number = GRADE_RE.captures(&plain.text)?.get(1)?.range();
+            Some((start, p, plain, Some(number)))
         });
-    let (start, para, plain) = match graded {
+    // Else the first paragraph, in which `GRADE_RE` finds nothing (it was searched, or
+    // has no digit).
+    let (start, para, plain, number) = match graded {
         Some(found) => found,
         None => {
             let (start, para) = paragraphs.first().copied().unwrap_or((0, ""));
-            (start, para, plain_with_offsets(para))
+            (start, para, plain_with_offsets(para), None)
         }
     };
     let base = range.start + start;
@@ -329,33 +330,26 @@ pub fn read_statement(text: &str, range: Range<usize>) -> GradeStatement {
     let plain = plain.text.as_str();
     // Source span of a match in the plain text: from its first char to the end of its
     // last char (links skipped in between stay inside the span).
-    let span = |m: regex::Match<'_>| {
+    let span = |m: Range<usize>| {
         let at = |p: usize| base + offsets.source_offset(p);
-        let last = plain[..m.end()]
-            .chars()
-            .next_back()
-            .map_or(0, char::len_utf8);
-        at(m.start())..at(m.end() - last) + last
+        let last = plain[..m.end].chars().next_back().map_or(0, char::len_utf8);
+        at(m.start)..at(m.end - last) + last
     };
-    let grade = GRADE_RE
-        .captures(plain)
-        .or_else(|| IS_A_NUMBER_RE.captures(plain))
-        .and_then(|c| c.get(1))
-        .and_then(|m| Grade::parse(m.as_str()).map(|g| (g, span(m))));
-    // ROLE_RE starts with "the" and a space: most paragraphs fail that at once.
-    let role = starts_with_the(plain)
-        .then(|| ROLE_RE.captures(plain))
-        .flatten()
-        .and_then(|c| c.get(1))
-        .map(|m| (m.as_str().trim().to_string(), span(m)));
-    let first_line: String = plain
-        .lines()
-        .next()
-        .unwrap_or("")
-        .trim()
-        .chars()
-        .take(120)
-        .collect();
+    let grade = number
+        .or_else(|| {
+            // Likewise, `IS_A_NUMBER_RE` needs a digit.
+            may_have_digit(plain).then_some(())?;
+            Some(IS_A_NUMBER_RE.captures(plain)?.get(1)?.range())
+        })
+        .and_then(|m| Grade::parse(&plain[m.clone()]).map(|g| (g, span(m))));
+    let role = role_span(plain).map(|m| (plain[m.clone()].trim().to_string(), span(m)));
+    // Its first 120 chars, sliced rather than collected char by char.
+    let line = plain.lines().next().unwrap_or("").trim();
+    let first_line = match line.char_indices().nth(120) {
+        Some((cut, _)) => &line[..cut],
+        None => line,
+    }
+    .to_string();
     let declined = grade.is_none() && {
         let lower = plain.to_lowercase();
         lower.contains("not aligned to a")
@@ -371,12 +365,77 @@ pub fn read_statement(text: &str, range: Range<usize>) -> GradeStatement {
     }
 }
 
-/// Whether `plain` starts, after white space, with the word "the" (any case) and white
-/// space: what [`ROLE_RE`] needs before it can match.
-fn starts_with_the(plain: &str) -> bool {
-    let rest = plain.trim_start();
-    rest.get(..3).is_some_and(|w| w.eq_ignore_ascii_case("the"))
-        && rest[3..].starts_with(char::is_whitespace)
+/// Whether `text` has an ASCII digit or a non-ASCII char (which may be a digit: regex's
+/// `\d` is Unicode's): without, no `\d` can match in it.
+fn may_have_digit(text: &str) -> bool {
+    text.bytes().any(|b| b.is_ascii_digit() || !b.is_ascii())
+}
+
+/// The role of a sentence "The <role> is …": the byte span of `<role>` in `plain`, as
+/// the pattern `(?i)^\s*the\s+(.+?)\s+(?:is|are|will be|can be)\s` captures it
+/// (white space as in Unicode; `.` any char but `\n`), matched by hand: the regex took
+/// more instructions than all the rest of reading a grade sentence.
+fn role_span(plain: &str) -> Option<Range<usize>> {
+    let ws_len = |t: &str| t.len() - t.trim_start().len();
+    // `^\s*the\s+`: no letter of "the" has a non-ASCII case variant.
+    let lead = ws_len(plain);
+    if !plain.as_bytes()[lead..]
+        .get(..3)?
+        .eq_ignore_ascii_case(b"the")
+    {
+        return None;
+    }
+    let after_the = lead + 3;
+    // First `\s+` takes all the white space (greedy), and the role starts after it.
+    let start = after_the + ws_len(&plain[after_the..]);
+    if start == after_the {
+        return None;
+    }
+    // `(.+?)` ends at the first white space (at least one char in, on the first line)
+    // after which the white space run is followed by a verb and white space. The run
+    // is taken whole by the second `\s+`, since the verbs start with letters.
+    let line_end = plain[start..].find('\n').map_or(plain.len(), |i| start + i);
+    let mut prev_ws = true;
+    for (i, c) in plain[start..].char_indices() {
+        let at = start + i;
+        if at > line_end {
+            break;
+        }
+        let ws = c.is_whitespace();
+        if ws && !prev_ws {
+            let verb = at + ws_len(&plain[at..]);
+            if verb_then_space(&plain[verb..]) {
+                return Some(start..at);
+            }
+        }
+        prev_ws = ws;
+    }
+    // Else the first `\s+` gives back white space (only this can differ from what was
+    // tried): `(.+?)` is then a single white space char other than `\n`, the last one
+    // that leaves the first `\s+` one char and the second `\s+` one char before the
+    // verb, which must follow the white space after "the".
+    if !verb_then_space(&plain[start..]) {
+        return None;
+    }
+    plain[after_the..start]
+        .char_indices()
+        .rev()
+        .skip(1)
+        .find(|&(i, c)| i > 0 && c != '\n')
+        .map(|(i, c)| after_the + i..after_the + i + c.len_utf8())
+}
+
+/// Whether `text` starts with `is`, `are`, `will be` or `can be` (any case, as regex's
+/// `(?i)` matches: `ſ` is an `s`) followed by a white space char.
+fn verb_then_space(text: &str) -> bool {
+    ["is", "are", "will be", "can be"].iter().any(|verb| {
+        let mut chars = text.chars();
+        verb.chars().all(|v| {
+            chars
+                .next()
+                .is_some_and(|c| c.eq_ignore_ascii_case(&v) || (v == 's' && c == 'ſ'))
+        }) && chars.next().is_some_and(char::is_whitespace)
+    })
 }
 
 /// The title a Job Grade heading's text names before "Job Grade"
@@ -1290,6 +1349,88 @@ mod tests {
             assert_eq!(r.as_deref(), role, "{text}");
             assert_eq!(g.as_deref(), grade, "{text}");
         }
+    }
+
+    #[test]
+    fn role_span_is_the_role_pattern_s_group() {
+        // What `role_span` matches by hand, as a regex: they must agree on any text.
+        let role_re = literal(r"(?i)^\s*the\s+(.+?)\s+(?:is|are|will be|can be)\s");
+        let pieces = [
+            "",
+            " ",
+            "  ",
+            "\n",
+            "\t",
+            "\r",
+            "\u{A0}",
+            "\u{2028}",
+            "\u{85}",
+            "\u{3000}",
+            "the",
+            "The",
+            "THE",
+            "tHe",
+            "thé",
+            "x",
+            "Senior X",
+            "é",
+            "日本",
+            "is",
+            "IS",
+            "iſ",
+            "İs",
+            "ıs",
+            "iß",
+            "are",
+            "ARE",
+            "aRe",
+            "will be",
+            "will  be",
+            "Will Be",
+            "will\nbe",
+            "can be",
+            "cAn bE",
+            "a",
+            "ſ",
+            "K",
+            "the\n",
+            "[",
+            "grade 7",
+            ".",
+            "is.",
+            "island",
+            "\n ",
+            " \n",
+            "\n\n",
+            " \u{A0}\t",
+            "the  is ",
+            "the \n is\n",
+        ];
+        let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = |n: usize| {
+            seed = seed
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (seed >> 33) as usize % n
+        };
+        for _ in 0..50_000 {
+            let mut text = String::new();
+            for _ in 0..1 + next(9) {
+                text.push_str(pieces[next(pieces.len())]);
+            }
+            let want = role_re
+                .captures(&text)
+                .and_then(|c| c.get(1))
+                .map(|m| m.range());
+            assert_eq!(role_span(&text), want, "{text:?}");
+        }
+        assert_eq!(role_span("The Senior X is a grade 7."), Some(4..12));
+        assert_eq!(role_span(" the  X  Y \u{A0}iſ\n7"), Some(6..10));
+        assert_eq!(role_span("The X\nis a grade 7."), Some(4..5));
+        assert_eq!(role_span("The X Y\nZ is a grade 7."), None);
+        // The role can be a white space char, when that is the only way to match.
+        assert_eq!(role_span("the\n  ARE\u{85}is"), Some(4..5));
+        assert_eq!(role_span("the \n\tis x"), None);
     }
 
     fn parsed(rel_path: &str, text: &str) -> ParsedPage {
