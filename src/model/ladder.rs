@@ -488,6 +488,14 @@ fn significant_of(words: Vec<String>) -> Vec<String> {
         .collect()
 }
 
+/// Whether `text` holds `letters` (lowercase ASCII) in any ASCII case: what a word of
+/// [`words`] equal to `letters` needs.
+fn has_ascii_word_letters(text: &str, letters: &[u8]) -> bool {
+    text.as_bytes()
+        .windows(letters.len())
+        .any(|w| w.eq_ignore_ascii_case(letters))
+}
+
 /// What [`prose_levels`] reads from a heading's text.
 struct TitleWords {
     /// Whether its [`words`] include "levels".
@@ -881,21 +889,32 @@ fn prose_levels(page_title: &str, parsed: &ParsedPage) -> Vec<Level> {
     // Headings above the "Levels" heading introduce the family.
     // Without a "Levels" heading, ungraded headings above the first graded level are
     // the family's intro ("## Distinguished Engineer Roles at GitLab").
+    // The word "levels" needs those ASCII letters in the text (no other char lowercases
+    // to one of them): most headings need no words for this.
     let levels_at = (0..headings.len())
-        .find(|&i| words_of.get(i).levels)
+        .find(|&i| has_ascii_word_letters(&headings[i].text, b"levels") && words_of.get(i).levels)
         .or_else(|| graded.iter().min().copied())
         .unwrap_or(0);
     let page_words = significant_words(page_title);
     let level_words: Vec<Vec<String>> =
         levels.iter().map(|l| significant_words(&l.title)).collect();
     let mut extra: Vec<(usize, Level)> = Vec::new();
+    // The tests cheapest first: a heading's words are worked out only for headings that
+    // sit beside a graded one.
     for (i, h) in headings.iter().enumerate() {
         if i < levels_at
             || graded.contains(&i)
             || statement_headings.contains(&i)
-            || words_of.get(i).section
             || prefixes[i].is_some()
         {
+            continue;
+        }
+        let parent = parents[i];
+        let mut siblings = graded
+            .iter()
+            .filter(|&&g| headings[g].level == h.level && parents[g] == parent)
+            .peekable();
+        if siblings.peek().is_none() || words_of.get(i).section {
             continue;
         }
         // A heading repeating the family's title introduces the family; one repeating a
@@ -904,17 +923,9 @@ fn prose_levels(page_title: &str, parsed: &ParsedPage) -> Vec<Level> {
         if *mine == page_words || level_words.contains(mine) {
             continue;
         }
-        let parent = parents[i];
         // Headings under "Specialties" (or any other section) describe specialties, not
         // levels; only "Levels" and role headings hold levels.
         if parent.is_some_and(|p| words_of.get(p).section && !words_of.get(p).levels) {
-            continue;
-        }
-        let mut siblings = graded
-            .iter()
-            .filter(|&&g| headings[g].level == h.level && parents[g] == parent)
-            .peekable();
-        if siblings.peek().is_none() {
             continue;
         }
         // It must read as a role of this family: share a significant word with a graded
@@ -1431,6 +1442,17 @@ mod tests {
         // The role can be a white space char, when that is the only way to match.
         assert_eq!(role_span("the\n  ARE\u{85}is"), Some(4..5));
         assert_eq!(role_span("the \n\tis x"), None);
+    }
+
+    #[test]
+    fn only_ascii_letters_make_the_word_levels() {
+        // `has_ascii_word_letters` skips headings without the ASCII letters of "levels":
+        // no other char lowercases to one of them, so no other text has that word.
+        for c in (0x80..=0x10_FFFF).filter_map(char::from_u32) {
+            assert!(!c.to_lowercase().any(|l| "levels".contains(l)), "{c:?}");
+        }
+        assert!(has_ascii_word_letters("## LeVeLs", b"levels"));
+        assert!(!has_ascii_word_letters("## Level", b"levels"));
     }
 
     fn parsed(rel_path: &str, text: &str) -> ParsedPage {
