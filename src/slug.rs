@@ -5,13 +5,27 @@
 //! script) kept; spaces become `-`; `-` and `_` kept; all other punctuation dropped.
 //! Repeats on one page get `-1`, `-2`, … ([`Slugger`]).
 
+use std::collections::hash_map::Entry;
+use std::fmt::Write as _;
+
 use foldhash::HashMap;
 
 /// The slug of `text`: `"Senior Backend Engineer"` → `senior-backend-engineer`,
 /// `"What you'll do!"` → `what-youll-do`, `"Café & Co"` → `café--co`.
 pub fn slugify(text: &str) -> String {
+    let text = text.trim();
     let mut slug = String::with_capacity(text.len());
-    for c in text.trim().chars() {
+    if text.is_ascii() {
+        // Nearly every heading: byte by byte, without decoding chars or Unicode tables.
+        slug.extend(text.bytes().filter_map(|b| match b {
+            b'a'..=b'z' | b'0'..=b'9' | b'_' | b'-' => Some(char::from(b)),
+            b'A'..=b'Z' => Some(char::from(b.to_ascii_lowercase())),
+            b' ' => Some('-'),
+            _ => None,
+        }));
+        return slug;
+    }
+    for c in text.chars() {
         if c.is_ascii_alphanumeric() {
             // Nearly every heading is ASCII: lowercase without the Unicode tables.
             slug.push(c.to_ascii_lowercase());
@@ -46,26 +60,40 @@ impl Slugger {
         self.seen.entry(id.to_string()).or_insert(0);
     }
 
+    /// Makes room for `n` more ids (the headings about to get one), so the table is not
+    /// grown step by step.
+    pub fn expect(&mut self, n: usize) {
+        self.seen.reserve(n);
+    }
+
     /// The unique id for a heading with text `text`; an empty slug becomes `section`.
     pub fn unique(&mut self, text: &str) -> String {
         let mut base = slugify(text);
         if base.is_empty() {
             base = "section".to_string();
         }
-        match self.seen.get(&base).copied() {
-            None => {
-                self.seen.insert(base.clone(), 0);
-                base
+        // One look-up for a new slug (nearly all), which is the id.
+        let (base, mut n) = match self.seen.entry(base) {
+            Entry::Vacant(v) => {
+                let id = v.key().clone();
+                v.insert(0);
+                return id;
             }
-            Some(mut n) => loop {
-                n += 1;
-                let candidate = format!("{base}-{n}");
-                if !self.seen.contains_key(&candidate) {
-                    self.seen.insert(base.clone(), n);
-                    self.seen.insert(candidate.clone(), 0);
-                    break candidate;
-                }
-            },
+            Entry::Occupied(o) => (o.key().clone(), *o.get()),
+        };
+        // `{base}-{n}`, written into one buffer.
+        let mut candidate = String::with_capacity(base.len() + 4);
+        loop {
+            n += 1;
+            candidate.clear();
+            candidate.push_str(&base);
+            candidate.push('-');
+            let _ = write!(candidate, "{n}");
+            if !self.seen.contains_key(&candidate) {
+                self.seen.insert(base, n);
+                self.seen.insert(candidate.clone(), 0);
+                break candidate;
+            }
         }
     }
 }
@@ -87,6 +115,20 @@ mod tests {
         assert_eq!(slugify("snake_case-and-dash"), "snake_case-and-dash");
         assert_eq!(slugify("1:1s"), "11s");
         assert_eq!(slugify("***"), "");
+    }
+
+    #[test]
+    fn ascii_text_slugs_as_any_other() {
+        // ASCII text takes a path of its own: each ASCII char slugs as it does in text
+        // that is not all ASCII.
+        for b in 0..128u8 {
+            let c = char::from(b);
+            assert_eq!(
+                slugify(&format!("A{c}b")) + "é",
+                slugify(&format!("A{c}bé")),
+                "{c:?}"
+            );
+        }
     }
 
     #[test]

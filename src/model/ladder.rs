@@ -202,15 +202,16 @@ static GRADE_RE: LazyLock<Regex> = LazyLock::new(|| {
 /// "is a 7" (the link text alone carries the number).
 static IS_A_NUMBER_RE: LazyLock<Regex> =
     LazyLock::new(|| literal(r"(?i)\b(?:is|are)\s+an?\s+\[?(\d{1,2}(?:\.\d)?)\b"));
-/// "The <role> is …".
-static ROLE_RE: LazyLock<Regex> =
-    LazyLock::new(|| literal(r"(?i)^\s*the\s+(.+?)\s+(?:is|are|will be|can be)\s"));
 /// "<prefix> Job Grade".
 static JOB_GRADE_HEADING_RE: LazyLock<Regex> =
     LazyLock::new(|| literal(r"(?i)^(.*?)[\s,:\-–—]*\bjob\s*grades?\b[\s:]*$"));
 /// A table cell that is only a grade: "Grade 7", "Job Grade #7".
 static TABLE_GRADE_RE: LazyLock<Regex> =
     LazyLock::new(|| literal(r"(?i)^\s*(?:job\s+)?grade\s*#?(\d{1,2}(?:\.\d)?)\s*$"));
+
+/// Finds "rade" (of "grade", "Grade"): a section without it is no grade section.
+static RADE: LazyLock<memchr::memmem::Finder<'static>> =
+    LazyLock::new(|| memchr::memmem::Finder::new("rade"));
 
 /// A paragraph's text with Markdown links `[text](url)` and `[text][ref]` replaced by
 /// their text (and `[`, `]`, `*`, `` ` `` dropped), with the way back to byte offsets
@@ -304,20 +305,24 @@ pub fn read_statement(text: &str, range: Range<usize>) -> GradeStatement {
     if let Some((s, e)) = current {
         paragraphs.push((s, &section[s..e]));
     }
+    // The grade's number in the plain text (`GRADE_RE`'s group), found once.
     let graded = paragraphs
         .iter()
         // A grade needs a digit (`GRADE_RE`'s `\d` includes non-ASCII ones): most
         // paragraphs have none, and need no plain text.
-        .filter(|(_, p)| p.bytes().any(|b| b.is_ascii_digit() || !b.is_ascii()))
+        .filter(|(_, p)| may_have_digit(p))
         .find_map(|&(start, p)| {
             let plain = plain_with_offsets(p);
-            GRADE_RE.is_match(&plain.text).then_some((start, p, plain))
+            let number = GRADE_RE.captures(&plain.text)?.get(1)?.range();
+            Some((start, p, plain, Some(number)))
         });
-    let (start, para, plain) = match graded {
+    // Else the first paragraph, in which `GRADE_RE` finds nothing (it was searched, or
+    // has no digit).
+    let (start, para, plain, number) = match graded {
         Some(found) => found,
         None => {
             let (start, para) = paragraphs.first().copied().unwrap_or((0, ""));
-            (start, para, plain_with_offsets(para))
+            (start, para, plain_with_offsets(para), None)
         }
     };
     let base = range.start + start;
@@ -325,33 +330,26 @@ pub fn read_statement(text: &str, range: Range<usize>) -> GradeStatement {
     let plain = plain.text.as_str();
     // Source span of a match in the plain text: from its first char to the end of its
     // last char (links skipped in between stay inside the span).
-    let span = |m: regex::Match<'_>| {
+    let span = |m: Range<usize>| {
         let at = |p: usize| base + offsets.source_offset(p);
-        let last = plain[..m.end()]
-            .chars()
-            .next_back()
-            .map_or(0, char::len_utf8);
-        at(m.start())..at(m.end() - last) + last
+        let last = plain[..m.end].chars().next_back().map_or(0, char::len_utf8);
+        at(m.start)..at(m.end - last) + last
     };
-    let grade = GRADE_RE
-        .captures(plain)
-        .or_else(|| IS_A_NUMBER_RE.captures(plain))
-        .and_then(|c| c.get(1))
-        .and_then(|m| Grade::parse(m.as_str()).map(|g| (g, span(m))));
-    // ROLE_RE starts with "the" and a space: most paragraphs fail that at once.
-    let role = starts_with_the(plain)
-        .then(|| ROLE_RE.captures(plain))
-        .flatten()
-        .and_then(|c| c.get(1))
-        .map(|m| (m.as_str().trim().to_string(), span(m)));
-    let first_line: String = plain
-        .lines()
-        .next()
-        .unwrap_or("")
-        .trim()
-        .chars()
-        .take(120)
-        .collect();
+    let grade = number
+        .or_else(|| {
+            // Likewise, `IS_A_NUMBER_RE` needs a digit.
+            may_have_digit(plain).then_some(())?;
+            Some(IS_A_NUMBER_RE.captures(plain)?.get(1)?.range())
+        })
+        .and_then(|m| Grade::parse(&plain[m.clone()]).map(|g| (g, span(m))));
+    let role = role_span(plain).map(|m| (plain[m.clone()].trim().to_string(), span(m)));
+    // Its first 120 chars, sliced rather than collected char by char.
+    let line = plain.lines().next().unwrap_or("").trim();
+    let first_line = match line.char_indices().nth(120) {
+        Some((cut, _)) => &line[..cut],
+        None => line,
+    }
+    .to_string();
     let declined = grade.is_none() && {
         let lower = plain.to_lowercase();
         lower.contains("not aligned to a")
@@ -367,12 +365,77 @@ pub fn read_statement(text: &str, range: Range<usize>) -> GradeStatement {
     }
 }
 
-/// Whether `plain` starts, after white space, with the word "the" (any case) and white
-/// space: what [`ROLE_RE`] needs before it can match.
-fn starts_with_the(plain: &str) -> bool {
-    let rest = plain.trim_start();
-    rest.get(..3).is_some_and(|w| w.eq_ignore_ascii_case("the"))
-        && rest[3..].starts_with(char::is_whitespace)
+/// Whether `text` has an ASCII digit or a non-ASCII char (which may be a digit: regex's
+/// `\d` is Unicode's): without, no `\d` can match in it.
+fn may_have_digit(text: &str) -> bool {
+    text.bytes().any(|b| b.is_ascii_digit() || !b.is_ascii())
+}
+
+/// The role of a sentence "The <role> is …": the byte span of `<role>` in `plain`, as
+/// the pattern `(?i)^\s*the\s+(.+?)\s+(?:is|are|will be|can be)\s` captures it
+/// (white space as in Unicode; `.` any char but `\n`), matched by hand: the regex took
+/// more instructions than all the rest of reading a grade sentence.
+fn role_span(plain: &str) -> Option<Range<usize>> {
+    let ws_len = |t: &str| t.len() - t.trim_start().len();
+    // `^\s*the\s+`: no letter of "the" has a non-ASCII case variant.
+    let lead = ws_len(plain);
+    if !plain.as_bytes()[lead..]
+        .get(..3)?
+        .eq_ignore_ascii_case(b"the")
+    {
+        return None;
+    }
+    let after_the = lead + 3;
+    // First `\s+` takes all the white space (greedy), and the role starts after it.
+    let start = after_the + ws_len(&plain[after_the..]);
+    if start == after_the {
+        return None;
+    }
+    // `(.+?)` ends at the first white space (at least one char in, on the first line)
+    // after which the white space run is followed by a verb and white space. The run
+    // is taken whole by the second `\s+`, since the verbs start with letters.
+    let line_end = plain[start..].find('\n').map_or(plain.len(), |i| start + i);
+    let mut prev_ws = true;
+    for (i, c) in plain[start..].char_indices() {
+        let at = start + i;
+        if at > line_end {
+            break;
+        }
+        let ws = c.is_whitespace();
+        if ws && !prev_ws {
+            let verb = at + ws_len(&plain[at..]);
+            if verb_then_space(&plain[verb..]) {
+                return Some(start..at);
+            }
+        }
+        prev_ws = ws;
+    }
+    // Else the first `\s+` gives back white space (only this can differ from what was
+    // tried): `(.+?)` is then a single white space char other than `\n`, the last one
+    // that leaves the first `\s+` one char and the second `\s+` one char before the
+    // verb, which must follow the white space after "the".
+    if !verb_then_space(&plain[start..]) {
+        return None;
+    }
+    plain[after_the..start]
+        .char_indices()
+        .rev()
+        .skip(1)
+        .find(|&(i, c)| i > 0 && c != '\n')
+        .map(|(i, c)| after_the + i..after_the + i + c.len_utf8())
+}
+
+/// Whether `text` starts with `is`, `are`, `will be` or `can be` (any case, as regex's
+/// `(?i)` matches: `ſ` is an `s`) followed by a white space char.
+fn verb_then_space(text: &str) -> bool {
+    ["is", "are", "will be", "can be"].iter().any(|verb| {
+        let mut chars = text.chars();
+        verb.chars().all(|v| {
+            chars
+                .next()
+                .is_some_and(|c| c.eq_ignore_ascii_case(&v) || (v == 's' && c == 'ſ'))
+        }) && chars.next().is_some_and(char::is_whitespace)
+    })
 }
 
 /// The title a Job Grade heading's text names before "Job Grade"
@@ -397,8 +460,9 @@ pub fn job_grade_prefix(heading: &str) -> Option<String> {
     Some(prefix.to_string())
 }
 
-fn is_section_title(title: &str) -> bool {
-    let w = words(title);
+/// Whether a heading whose [`words`] are `w` names a section ("Requirements", "Senior X
+/// Responsibilities") rather than a role.
+fn is_section_words(w: &[String]) -> bool {
     if w.iter().any(|x| x == "roles") {
         return true;
     }
@@ -413,10 +477,67 @@ fn is_section_title(title: &str) -> bool {
 
 /// Significant words: lowercased, abbreviations expanded, stop words dropped.
 pub fn significant_words(title: &str) -> Vec<String> {
-    words(title)
+    significant_of(words(title))
+}
+
+/// The significant words among `words` (of one title), in order.
+fn significant_of(words: Vec<String>) -> Vec<String> {
+    words
         .into_iter()
         .filter(|w| !STOP_WORDS.contains(&w.as_str()))
         .collect()
+}
+
+/// Whether `text` holds `letters` (lowercase ASCII) in any ASCII case: what a word of
+/// [`words`] equal to `letters` needs.
+fn has_ascii_word_letters(text: &str, letters: &[u8]) -> bool {
+    text.as_bytes()
+        .windows(letters.len())
+        .any(|w| w.eq_ignore_ascii_case(letters))
+}
+
+/// What [`prose_levels`] reads from a heading's text.
+struct TitleWords {
+    /// Whether its [`words`] include "levels".
+    levels: bool,
+    /// Whether it names a section rather than a role ([`is_section_words`]).
+    section: bool,
+    /// Its [`significant_words`].
+    significant: Vec<String>,
+}
+
+impl TitleWords {
+    fn of(title: &str) -> TitleWords {
+        let w = words(title);
+        TitleWords {
+            levels: w.iter().any(|x| x == "levels"),
+            section: is_section_words(&w),
+            significant: significant_of(w),
+        }
+    }
+}
+
+/// The [`TitleWords`] of a page's headings, each worked out once, when first asked for.
+struct HeadingWords<'h> {
+    headings: &'h [Heading],
+    cells: Vec<std::cell::OnceCell<TitleWords>>,
+}
+
+impl<'h> HeadingWords<'h> {
+    fn new(headings: &'h [Heading]) -> Self {
+        HeadingWords {
+            headings,
+            cells: headings
+                .iter()
+                .map(|_| std::cell::OnceCell::new())
+                .collect(),
+        }
+    }
+
+    /// The words of heading `i`.
+    fn get(&self, i: usize) -> &TitleWords {
+        self.cells[i].get_or_init(|| TitleWords::of(&self.headings[i].text))
+    }
 }
 
 /// The ranks named in `words` (contiguous, longest first, without overlap; C-level
@@ -654,9 +775,32 @@ fn section(parsed: &ParsedPage, i: usize) -> Range<usize> {
     start..section_end(parsed, i).max(start)
 }
 
+/// For each heading, the nearest heading above it of a lower level (its parent), if any.
+fn parents(headings: &[Heading]) -> Vec<Option<usize>> {
+    // The headings above that can still be a parent: levels strictly rising.
+    let mut open: Vec<usize> = Vec::new();
+    headings
+        .iter()
+        .enumerate()
+        .map(|(i, h)| {
+            while open.last().is_some_and(|&p| headings[p].level >= h.level) {
+                open.pop();
+            }
+            let parent = open.last().copied();
+            open.push(i);
+            parent
+        })
+        .collect()
+}
+
 fn prose_levels(page_title: &str, parsed: &ParsedPage) -> Vec<Level> {
     let headings = &parsed.markdown.headings;
     let text = parsed.source.text();
+    // Each heading's words, Job Grade prefix and parent, worked out once.
+    let words_of = HeadingWords::new(headings);
+    let prefixes: Vec<Option<String>> =
+        headings.iter().map(|h| job_grade_prefix(&h.text)).collect();
+    let parents = parents(headings);
     let mut levels: Vec<Level> = Vec::new();
     let mut level_headings: Vec<Option<usize>> = Vec::new();
     let mut statement_headings: Vec<usize> = Vec::new();
@@ -664,61 +808,55 @@ fn prose_levels(page_title: &str, parsed: &ParsedPage) -> Vec<Level> {
         // A Job Grade heading, or a heading whose first paragraph is the grade sentence
         // ("### Stock Administrator" / "The Stock Administrator is a grade 6."): then the
         // heading itself names the level.
-        let prefix = match job_grade_prefix(&g.text) {
-            Some(prefix) => prefix,
+        let range = section(parsed, gi);
+        let (prefix, statement) = match &prefixes[gi] {
+            Some(prefix) => (prefix.clone(), read_statement(text, range)),
             None => {
-                let range = section(parsed, gi);
                 // Most sections never mention a grade: skip the regexes for them.
-                if !text[range.clone()].contains("rade") {
+                if RADE.find(&text.as_bytes()[range.clone()]).is_none() {
                     continue;
                 }
                 let st = read_statement(text, range);
                 let is_sentence = st.role.is_some()
                     && st.grade.is_some()
                     && st.text.to_lowercase().contains("grade");
-                if !is_sentence || is_section_title(&g.text) {
+                if !is_sentence || words_of.get(gi).section {
                     continue;
                 }
-                g.text.clone()
+                (g.text.clone(), st)
             }
         };
-        let parent = headings[..gi].iter().rposition(|h| h.level < g.level);
-        let role_heading =
-            |p: &usize| headings[*p].level >= 2 && !is_section_title(&headings[*p].text);
+        let parent = parents[gi];
+        let role_heading = |p: &usize| headings[*p].level >= 2 && !words_of.get(*p).section;
         let level_heading = if prefix.is_empty() {
             // `#### Job Grade` under `### Senior X`, or (flat layouts) `### Job Grade`
             // right after `### Senior X`; at the top of a single-level page there is no
             // such heading and the page itself is the level.
             parent.filter(role_heading).or_else(|| {
                 gi.checked_sub(1).filter(|&p| {
-                    headings[p].level == g.level
-                        && role_heading(&p)
-                        && job_grade_prefix(&headings[p].text).is_none()
+                    headings[p].level == g.level && role_heading(&p) && prefixes[p].is_none()
                 })
             })
         } else {
             // `### Senior X Job Grade`: the heading named by the prefix (flat layouts put
             // it beside the Job Grade heading), else a parent sharing its words.
             let want = significant_words(&prefix);
-            headings[..gi]
-                .iter()
-                .rposition(|h| h.level <= g.level && significant_words(&h.text) == want)
+            (0..gi)
+                .rev()
+                .find(|&h| headings[h].level <= g.level && words_of.get(h).significant == want)
                 .or_else(|| {
-                    parent.filter(role_heading).filter(|&p| {
-                        significant_words(&headings[p].text)
-                            .iter()
-                            .any(|w| want.contains(w))
-                    })
+                    parent
+                        .filter(role_heading)
+                        .filter(|&p| words_of.get(p).significant.iter().any(|w| want.contains(w)))
                 })
         };
-        let statement = read_statement(text, section(parsed, gi));
         let (title, title_span, anchor) = match level_heading {
             Some(p) => (
                 headings[p].text.clone(),
                 headings[p].span.clone(),
                 headings[p].id.clone(),
             ),
-            None if !prefix.is_empty() => (prefix.clone(), g.span.clone(), g.id.clone()),
+            None if !prefix.is_empty() => (prefix, g.span.clone(), g.id.clone()),
             None => (page_title.to_string(), g.span.clone(), g.id.clone()),
         };
         // "Read more about grades [here](…)": a pointer, not a level's grade.
@@ -744,74 +882,78 @@ fn prose_levels(page_title: &str, parsed: &ParsedPage) -> Vec<Level> {
     }
     // Role-like headings beside graded level headings, without a grade of their own.
     let graded: Vec<usize> = level_headings.iter().flatten().copied().collect();
+    if graded.is_empty() {
+        // No heading has a graded sibling.
+        return levels;
+    }
     // Headings above the "Levels" heading introduce the family.
     // Without a "Levels" heading, ungraded headings above the first graded level are
     // the family's intro ("## Distinguished Engineer Roles at GitLab").
-    let levels_at = headings
-        .iter()
-        .position(|h| words(&h.text).iter().any(|w| w == "levels"))
+    // The word "levels" needs those ASCII letters in the text (no other char lowercases
+    // to one of them): most headings need no words for this.
+    let levels_at = (0..headings.len())
+        .find(|&i| has_ascii_word_letters(&headings[i].text, b"levels") && words_of.get(i).levels)
         .or_else(|| graded.iter().min().copied())
         .unwrap_or(0);
+    let page_words = significant_words(page_title);
+    let level_words: Vec<Vec<String>> =
+        levels.iter().map(|l| significant_words(&l.title)).collect();
     let mut extra: Vec<(usize, Level)> = Vec::new();
+    // The tests cheapest first: a heading's words are worked out only for headings that
+    // sit beside a graded one.
     for (i, h) in headings.iter().enumerate() {
         if i < levels_at
             || graded.contains(&i)
             || statement_headings.contains(&i)
-            || is_section_title(&h.text)
-            || job_grade_prefix(&h.text).is_some()
+            || prefixes[i].is_some()
         {
+            continue;
+        }
+        let parent = parents[i];
+        let mut siblings = graded
+            .iter()
+            .filter(|&&g| headings[g].level == h.level && parents[g] == parent)
+            .peekable();
+        if siblings.peek().is_none() || words_of.get(i).section {
             continue;
         }
         // A heading repeating the family's title introduces the family; one repeating a
         // graded level's title is that level's intro (or a copy of its heading).
-        let mine = significant_words(&h.text);
-        if mine == significant_words(page_title)
-            || levels.iter().any(|l| significant_words(&l.title) == mine)
-        {
+        let mine = &words_of.get(i).significant;
+        if *mine == page_words || level_words.contains(mine) {
             continue;
         }
-        let parent = headings[..i].iter().rposition(|x| x.level < h.level);
         // Headings under "Specialties" (or any other section) describe specialties, not
         // levels; only "Levels" and role headings hold levels.
-        if parent.is_some_and(|p| {
-            is_section_title(&headings[p].text)
-                && !words(&headings[p].text).iter().any(|w| w == "levels")
-        }) {
-            continue;
-        }
-        let siblings: Vec<&Heading> = graded
-            .iter()
-            .filter(|&&g| {
-                headings[g].level == h.level
-                    && headings[..g]
-                        .iter()
-                        .rposition(|x| x.level < headings[g].level)
-                        == parent
-            })
-            .map(|&g| &headings[g])
-            .collect();
-        if siblings.is_empty() {
+        if parent.is_some_and(|p| words_of.get(p).section && !words_of.get(p).levels) {
             continue;
         }
         // It must read as a role of this family: share a significant word with a graded
         // sibling that is not a rank word.
-        let shares = siblings.iter().any(|s| {
-            significant_words(&s.text)
+        let shares = siblings.any(|&s| {
+            words_of
+                .get(s)
+                .significant
                 .iter()
                 .any(|w| mine.contains(w) && !is_rank_word(w))
         });
         // And have no Job Grade section nested under a differently named heading.
-        let has_grade_below = headings[i + 1..]
-            .iter()
-            .take_while(|x| x.level > h.level)
-            .any(|x| job_grade_prefix(&x.text).is_some());
+        let has_grade_below = || {
+            prefixes[i + 1..]
+                .iter()
+                .zip(&headings[i + 1..])
+                .take_while(|(_, x)| x.level > h.level)
+                .any(|(p, _)| p.is_some())
+        };
         // "The Junior level … was deprecated", "… is not aligned to a job grade": no
         // grade on purpose.
-        let intro = read_statement(text, section(parsed, i)).text.to_lowercase();
-        let on_purpose = ["deprecated", "not aligned to a", "no longer", "not graded"]
-            .iter()
-            .any(|w| intro.contains(w));
-        if shares && !has_grade_below && !on_purpose {
+        let on_purpose = || {
+            let intro = read_statement(text, section(parsed, i)).text.to_lowercase();
+            ["deprecated", "not aligned to a", "no longer", "not graded"]
+                .iter()
+                .any(|w| intro.contains(w))
+        };
+        if shares && !has_grade_below() && !on_purpose() {
             extra.push((
                 i,
                 Level {
@@ -1218,6 +1360,99 @@ mod tests {
             assert_eq!(r.as_deref(), role, "{text}");
             assert_eq!(g.as_deref(), grade, "{text}");
         }
+    }
+
+    #[test]
+    fn role_span_is_the_role_pattern_s_group() {
+        // What `role_span` matches by hand, as a regex: they must agree on any text.
+        let role_re = literal(r"(?i)^\s*the\s+(.+?)\s+(?:is|are|will be|can be)\s");
+        let pieces = [
+            "",
+            " ",
+            "  ",
+            "\n",
+            "\t",
+            "\r",
+            "\u{A0}",
+            "\u{2028}",
+            "\u{85}",
+            "\u{3000}",
+            "the",
+            "The",
+            "THE",
+            "tHe",
+            "thé",
+            "x",
+            "Senior X",
+            "é",
+            "日本",
+            "is",
+            "IS",
+            "iſ",
+            "İs",
+            "ıs",
+            "iß",
+            "are",
+            "ARE",
+            "aRe",
+            "will be",
+            "will  be",
+            "Will Be",
+            "will\nbe",
+            "can be",
+            "cAn bE",
+            "a",
+            "ſ",
+            "K",
+            "the\n",
+            "[",
+            "grade 7",
+            ".",
+            "is.",
+            "island",
+            "\n ",
+            " \n",
+            "\n\n",
+            " \u{A0}\t",
+            "the  is ",
+            "the \n is\n",
+        ];
+        let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = |n: usize| {
+            seed = seed
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (seed >> 33) as usize % n
+        };
+        for _ in 0..50_000 {
+            let mut text = String::new();
+            for _ in 0..1 + next(9) {
+                text.push_str(pieces[next(pieces.len())]);
+            }
+            let want = role_re
+                .captures(&text)
+                .and_then(|c| c.get(1))
+                .map(|m| m.range());
+            assert_eq!(role_span(&text), want, "{text:?}");
+        }
+        assert_eq!(role_span("The Senior X is a grade 7."), Some(4..12));
+        assert_eq!(role_span(" the  X  Y \u{A0}iſ\n7"), Some(6..10));
+        assert_eq!(role_span("The X\nis a grade 7."), Some(4..5));
+        assert_eq!(role_span("The X Y\nZ is a grade 7."), None);
+        // The role can be a white space char, when that is the only way to match.
+        assert_eq!(role_span("the\n  ARE\u{85}is"), Some(4..5));
+        assert_eq!(role_span("the \n\tis x"), None);
+    }
+
+    #[test]
+    fn only_ascii_letters_make_the_word_levels() {
+        // `has_ascii_word_letters` skips headings without the ASCII letters of "levels":
+        // no other char lowercases to one of them, so no other text has that word.
+        for c in (0x80..=0x10_FFFF).filter_map(char::from_u32) {
+            assert!(!c.to_lowercase().any(|l| "levels".contains(l)), "{c:?}");
+        }
+        assert!(has_ascii_word_letters("## LeVeLs", b"levels"));
+        assert!(!has_ascii_word_letters("## Level", b"levels"));
     }
 
     fn parsed(rel_path: &str, text: &str) -> ParsedPage {

@@ -133,7 +133,8 @@ pub fn parse_file(f: &FoundFile, content_prefix: &str) -> (Option<ParsedPage>, V
             Ok(text) => {
                 let file = SourceFile::new(path, f.rel_path.clone(), f.disk_path.clone(), text);
                 let mut diags = Vec::new();
-                if let Some(at) = file.text().find('\0') {
+                // A byte search: a NUL byte is always the char U+0000 in UTF-8.
+                if let Some(at) = memchr::memchr(0, file.text().as_bytes()) {
                     diags.push(
                         Diagnostic::at(
                             Rule::Encoding,

@@ -56,40 +56,42 @@ fn plausible(c: char) -> bool {
 /// (byte range, the text it should read).
 pub fn find_mojibake(text: &str) -> Vec<(std::ops::Range<usize>, String)> {
     let mut found = Vec::new();
-    // Every lead char (U+00C2–U+00F4) is encoded starting with byte 0xC3: most pages
-    // have none, and a byte search is far cheaper than decoding every char.
-    if !text.as_bytes().contains(&0xC3) {
-        return found;
-    }
-    let mut iter = text.char_indices().peekable();
-    while let Some((start, c)) = iter.next() {
+    // Every lead char (U+00C2–U+00F4) is encoded starting with byte 0xC3, which only
+    // ever starts a char: visit those bytes (memchr's SIMD search) instead of decoding
+    // every char. Most pages have none.
+    let mut resume = 0;
+    for start in memchr::memchr_iter(0xC3, text.as_bytes()) {
+        if start < resume {
+            continue;
+        }
+        let mut chars = text[start..].char_indices();
+        let Some((_, c)) = chars.next() else { break };
         let needed = match c {
             '\u{C2}'..='\u{DF}' => 1,
             '\u{E0}'..='\u{EF}' => 2,
             '\u{F0}'..='\u{F4}' => 3,
             _ => continue,
         };
-        let mut bytes = vec![c as u32 as u8];
+        // The UTF-8 bytes the chars stand for: a lead byte and up to 3 continuations.
+        let mut bytes = [c as u32 as u8, 0, 0, 0];
+        let mut len = 1;
         let mut end = start + c.len_utf8();
-        let mut lookahead = iter.clone();
-        for _ in 0..needed {
-            match lookahead.next() {
-                Some((i, next)) => match cp1252_continuation(next) {
-                    Some(b) => {
-                        bytes.push(b);
-                        end = i + next.len_utf8();
-                    }
-                    None => break,
-                },
+        for (i, next) in chars.take(needed) {
+            match cp1252_continuation(next) {
+                Some(b) => {
+                    bytes[len] = b;
+                    len += 1;
+                    end = start + i + next.len_utf8();
+                }
                 None => break,
             }
         }
-        if bytes.len() == needed + 1
-            && let Ok(fixed) = String::from_utf8(bytes)
+        if len == needed + 1
+            && let Ok(fixed) = std::str::from_utf8(&bytes[..len])
             && fixed.chars().all(plausible)
         {
-            found.push((start..end, fixed));
-            iter = lookahead;
+            found.push((start..end, fixed.to_string()));
+            resume = end;
         }
     }
     found
@@ -104,6 +106,16 @@ mod tests {
         let found = find_mojibake("GitLabâ€™s values and cafÃ© Â· ok");
         let fixed: Vec<_> = found.iter().map(|(_, f)| f.as_str()).collect();
         assert_eq!(fixed, ["’", "é", "·"]);
+    }
+
+    #[test]
+    fn sequences_side_by_side_are_each_found() {
+        // A lead char followed by another lead char starts no sequence; the second one
+        // does. Sequences right after each other are found one by one.
+        let text = "\u{C3}\u{C3}\u{A9}\u{C3}\u{A9}\u{E2}\u{20AC}\u{2122}";
+        let found = find_mojibake(text);
+        let spans: Vec<_> = found.iter().map(|(r, f)| (r.clone(), f.as_str())).collect();
+        assert_eq!(spans, [(2..6, "é"), (6..10, "é"), (10..18, "’")]);
     }
 
     #[test]
