@@ -305,12 +305,20 @@ pub struct LinkCounts {
     pub external: usize,
 }
 
+impl std::ops::Add for LinkCounts {
+    type Output = LinkCounts;
+
+    fn add(self, b: LinkCounts) -> LinkCounts {
+        LinkCounts {
+            unchecked: self.unchecked + b.unchecked,
+            external: self.external + b.external,
+        }
+    }
+}
+
 impl std::iter::Sum for LinkCounts {
     fn sum<I: Iterator<Item = LinkCounts>>(iter: I) -> LinkCounts {
-        iter.fold(LinkCounts::default(), |a, b| LinkCounts {
-            unchecked: a.unchecked + b.unchecked,
-            external: a.external + b.external,
-        })
+        iter.fold(LinkCounts::default(), std::ops::Add::add)
     }
 }
 
