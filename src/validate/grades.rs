@@ -425,12 +425,17 @@ fn bag_distance(a: &str, b: &str) -> Option<usize> {
     for c in b.bytes() {
         counts[usize::from(c)] -= 1;
     }
-    let (more, fewer) = counts.iter().fold(
-        (0, 0),
-        |(m, f), &c| {
-            if c > 0 { (m + c, f) } else { (m, f - c) }
-        },
-    );
+    // Only the letters of the two words can have counts: each is summed once, then
+    // cleared.
+    let (mut more, mut fewer) = (0, 0);
+    for c in a.bytes().chain(b.bytes()) {
+        let n = std::mem::take(&mut counts[usize::from(c)]);
+        if n > 0 {
+            more += n;
+        } else {
+            fewer -= n;
+        }
+    }
     Some(more.max(fewer) as usize)
 }
 
@@ -934,6 +939,16 @@ mod tests {
         let (expected, found, conflicts) = both_ways(dir.path());
         assert!(conflicts > 3, "{expected:#?}");
         assert_eq!(found, expected);
+    }
+
+    #[test]
+    fn bag_distances() {
+        assert_eq!(bag_distance("parnter", "partner"), Some(0));
+        assert_eq!(bag_distance("abc", "abd"), Some(1));
+        assert_eq!(bag_distance("aab", "b"), Some(2));
+        assert_eq!(bag_distance("abc", "xyzw"), Some(4));
+        assert_eq!(bag_distance("", ""), Some(0));
+        assert_eq!(bag_distance("café", "cafe"), None);
     }
 
     #[test]
