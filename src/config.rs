@@ -208,13 +208,19 @@ pub fn split_url(url: &str) -> Option<(&str, &str)> {
         .or_else(|| url.strip_prefix("http://"))
         .or_else(|| url.strip_prefix("HTTPS://"))
         .or_else(|| url.strip_prefix("HTTP://"))?;
+    Some(split_authority(rest))
+}
+
+/// Splits what follows `scheme://` in a URL into host (with port, without user info)
+/// and path (`/` when empty, or when a query or fragment follows the host directly).
+pub(crate) fn split_authority(rest: &str) -> (&str, &str) {
     let (host, path) = match rest.find(['/', '?', '#']) {
         Some(i) if rest.as_bytes()[i] == b'/' => (&rest[..i], &rest[i..]),
         Some(i) => (&rest[..i], "/"),
         None => (rest, "/"),
     };
     let host = host.rsplit('@').next().unwrap_or(host);
-    Some((host, path))
+    (host, path)
 }
 
 fn base_path_of(base_url: &str) -> String {

@@ -457,27 +457,22 @@ impl Site {
     /// does: exact, then with a trailing `/`, then without `index.html`, then `.html`
     /// replaced by `/`.
     pub fn lookup(&self, path: &str) -> Option<Target> {
-        for candidate in tolerant_candidates(path) {
-            if let Some(&i) = self.by_url.get(candidate.as_str()) {
+        first_candidate(path, |candidate| {
+            if let Some(&i) = self.by_url.get(candidate) {
                 return Some(Target::Page(i));
             }
-            if self.sections.contains_key(candidate.as_str()) {
-                return Some(Target::Section(candidate));
+            if self.sections.contains_key(candidate) {
+                return Some(Target::Section(candidate.to_string()));
             }
-            if self.files.contains(candidate.as_str()) {
-                return Some(Target::File);
-            }
-        }
-        None
+            self.files.contains(candidate).then_some(Target::File)
+        })
     }
 
     /// Whether `path` is among the known paths beside the site (with the same tolerance).
     pub fn is_known_path(&self, path: &str) -> bool {
-        self.known_paths.as_ref().is_some_and(|k| {
-            tolerant_candidates(path)
-                .iter()
-                .any(|c| k.paths.contains(c.as_str()))
-        })
+        self.known_paths
+            .as_ref()
+            .is_some_and(|k| first_candidate(path, |c| k.paths.contains(c).then_some(())).is_some())
     }
 
     /// Whether a root-relative path falls in the site's own tree: the site owns the root,
@@ -509,17 +504,38 @@ impl Site {
 
 /// The URL paths a server would try for `path`, in order.
 pub fn tolerant_candidates(path: &str) -> Vec<String> {
-    let mut out = vec![path.to_string()];
-    if !path.ends_with('/') {
-        out.push(format!("{path}/"));
-    }
-    if let Some(dir) = path.strip_suffix("index.html") {
-        out.push(dir.to_string());
-    }
-    if let Some(stem) = path.strip_suffix(".html") {
-        out.push(format!("{stem}/"));
-    }
+    let mut out = Vec::new();
+    first_candidate(path, |c| {
+        out.push(c.to_string());
+        None::<()>
+    });
     out
+}
+
+/// The first `Some` that `found` gives for the [`tolerant_candidates`] of `path`, tried
+/// in order; `path` itself (the usual hit) is tried without allocating.
+fn first_candidate<T>(path: &str, mut found: impl FnMut(&str) -> Option<T>) -> Option<T> {
+    if let Some(t) = found(path) {
+        return Some(t);
+    }
+    let mut slashed = String::new();
+    if !path.ends_with('/') {
+        slashed.push_str(path);
+        slashed.push('/');
+        if let Some(t) = found(&slashed) {
+            return Some(t);
+        }
+    }
+    if let Some(dir) = path.strip_suffix("index.html")
+        && let Some(t) = found(dir)
+    {
+        return Some(t);
+    }
+    let stem = path.strip_suffix(".html")?;
+    slashed.clear();
+    slashed.push_str(stem);
+    slashed.push('/');
+    found(&slashed)
 }
 
 /// The title of a parsed page: front matter `title`, else its first non-empty

@@ -306,12 +306,63 @@ fn resolve(config: &ScaleConfig) -> Result<Scale, String> {
 /// spelled out: `Sr.` → `senior`, `Mgr` → `manager`, `Vice President` → `vp`,
 /// `Executive VP` → `evp`.
 pub fn words(title: &str) -> Vec<String> {
-    // Called for every title and heading many times over: split without allocating,
-    // and lowercase ASCII words (nearly all) the cheap way.
-    let mut raw = title
-        .split(|c: char| !c.is_alphanumeric() && c != '&')
-        .filter(|w| !w.is_empty())
-        .peekable();
+    // Called for every title and heading many times over: split without allocating
+    // (ASCII titles, nearly all, byte by byte), and lowercase ASCII words the cheap way.
+    if title.is_ascii() {
+        normalized_words(AsciiWords { title, at: 0 })
+    } else {
+        normalized_words(
+            title
+                .split(|c: char| !c.is_alphanumeric() && c != '&')
+                .filter(|w| !w.is_empty()),
+        )
+    }
+}
+
+/// The words of an ASCII title as written: its runs of letters, digits and `&` (what
+/// [`words`] splits any title into).
+struct AsciiWords<'t> {
+    title: &'t str,
+    /// Where the rest of the title starts.
+    at: usize,
+}
+
+impl<'t> Iterator for AsciiWords<'t> {
+    type Item = &'t str;
+
+    fn next(&mut self) -> Option<&'t str> {
+        let b = self.title.as_bytes();
+        let mut i = self.at;
+        while i < b.len() && !WORD_BYTE[usize::from(b[i])] {
+            i += 1;
+        }
+        if i == b.len() {
+            return None;
+        }
+        let start = i;
+        while i < b.len() && WORD_BYTE[usize::from(b[i])] {
+            i += 1;
+        }
+        self.at = i;
+        Some(&self.title[start..i])
+    }
+}
+
+/// Which bytes [`AsciiWords`] keeps in words: ASCII letters and digits, and `&`.
+const WORD_BYTE: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut i = 0;
+    while i < 256 {
+        let c = i as u8;
+        table[i] = c.is_ascii_alphanumeric() || c == b'&';
+        i += 1;
+    }
+    table
+};
+
+/// [`words`] of the words `raw` as written (not empty).
+fn normalized_words<'t>(raw: impl Iterator<Item = &'t str>) -> Vec<String> {
+    let mut raw = raw.peekable();
     let lower = |w: &str| {
         if w.is_ascii() {
             w.to_ascii_lowercase()
@@ -451,5 +502,21 @@ mod tests {
         assert_eq!(words("Vice President of Sales"), ["vp", "of", "sales"]);
         assert_eq!(words("Executive Vice President"), ["evp"]);
         assert_eq!(words("FP&A Manager"), ["fp&a", "manager"]);
+    }
+
+    #[test]
+    fn ascii_and_other_titles_split_alike() {
+        // ASCII titles are split byte by byte, others by Unicode letters and digits.
+        assert_eq!(
+            words("  Sr.Mgr,(Executive)-VP/R&D_2 "),
+            ["senior", "manager", "evp", "r&d", "2"]
+        );
+        assert_eq!(
+            words("Sr.Mgr, Straße-VP/R&D_2 É"),
+            ["senior", "manager", "straße", "vp", "r&d", "2", "é"]
+        );
+        assert_eq!(words("Executive\tVice President"), ["evp"]);
+        assert_eq!(words("Ingénieur  Senior"), ["ingénieur", "senior"]);
+        assert!(words(" - , ").is_empty());
     }
 }

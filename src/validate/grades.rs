@@ -17,6 +17,7 @@
 use foldhash::{HashMap, HashMapExt};
 
 use rayon::prelude::*;
+use std::cell::OnceCell;
 use std::ops::Range;
 
 use crate::diagnostic::{Diagnostic, Rule};
@@ -26,6 +27,50 @@ use crate::model::{Page, Site};
 
 /// Runs the per-family rules on one family.
 pub fn check_family(site: &Site, family: &JobFamily, diags: &mut Vec<Diagnostic>) {
+    check_family_graded(site, family, diags);
+}
+
+/// Runs the per-family rules on every family of `site` (in parallel), then
+/// `grade-conflict` across families (one title, the same significant words in the same
+/// order with at least one besides its rank, with different grades: reported on every
+/// later family): the per-family findings in family order, then the conflicts in no
+/// particular order. The same findings as [`check_family`] on each
+/// family and [`ConflictIndex::new`], without filing titles into an index: the graded
+/// titles are sorted by key in parallel and each run of one key is judged on its own.
+pub fn check_families(site: &Site) -> Vec<Diagnostic> {
+    let (per_family, graded): (Vec<Vec<Diagnostic>>, Vec<Keyed>) = site
+        .families
+        .par_iter()
+        .map(|f| {
+            let mut diags = Vec::new();
+            let graded = check_family_graded(site, f, &mut diags);
+            (diags, graded)
+        })
+        .unzip();
+    let mut graded: Vec<(String, GradedTitle)> = graded.into_par_iter().flatten().collect();
+    // By key, then in page and level order: the first of a run is the one the later
+    // ones are compared with, as in the index's lists.
+    graded.par_sort_unstable_by(|(a, x), (b, y)| {
+        a.cmp(b)
+            .then_with(|| (x.page, x.level).cmp(&(y.page, y.level)))
+    });
+    let found: Vec<Diagnostic> = graded
+        .par_chunk_by(|a, b| a.0 == b.0)
+        .filter(|run| run.len() > 1)
+        .flat_map_iter(|run| {
+            let list: Vec<GradedTitle> = run.iter().map(|(_, t)| t.clone()).collect();
+            conflicts(site, &list)
+        })
+        .collect();
+    let mut out: Vec<Diagnostic> = per_family.into_iter().flatten().collect();
+    out.extend(found);
+    out
+}
+
+/// [`check_family`], returning the family's graded titles (see [`graded_title`]) with
+/// their keys: the significant words of the title joined by one space (words hold no
+/// spaces, so two keys are equal exactly when the words are).
+fn check_family_graded(site: &Site, family: &JobFamily, diags: &mut Vec<Diagnostic>) -> Keyed {
     let page = &site.pages[family.page];
     let file = &page.parsed.source;
     let scale = site.scales.for_path(&file.rel_path);
@@ -47,13 +92,18 @@ pub fn check_family(site: &Site, family: &JobFamily, diags: &mut Vec<Diagnostic>
     // Each level's rank, read once for the rules below: only titles that name a rank
     // ("Senior X", not "X") are judged by it.
     let ranks: Vec<Option<RankGuess>> = family.levels.iter().map(|l| l.named_rank(scale)).collect();
-    let mut seen: HashMap<Vec<String>, &Level> = HashMap::new();
-    for (level, rank) in family.levels.iter().zip(&ranks) {
-        check_level(file, scale, level, rank.as_ref(), diags);
+    // Each level's significant words, read once for the rules below and the key.
+    let words: Vec<Vec<String>> = family
+        .levels
+        .iter()
+        .map(|l| significant_words(&l.title))
+        .collect();
+    let mut seen: HashMap<&[String], &Level> = HashMap::new();
+    for ((level, rank), key) in family.levels.iter().zip(&ranks).zip(&words) {
+        check_level(file, scale, level, key, rank.as_ref(), diags);
         // Word order matters here: "Community Programs Manager" (an IC) and "Manager,
         // Community Programs" (a people manager) are two levels of one family.
-        let key = significant_words(&level.title);
-        if let Some(first) = seen.get(&key) {
+        if let Some(first) = seen.get(key.as_slice()) {
             diags.push(
                 Diagnostic::at(
                     Rule::LevelDuplicate,
@@ -72,15 +122,27 @@ pub fn check_family(site: &Site, family: &JobFamily, diags: &mut Vec<Diagnostic>
             seen.insert(key, level);
         }
     }
-    check_order(file, scale, family, &ranks, diags);
+    check_order(file, scale, family, &ranks, &words, diags);
     check_sections(site, page, &title_span, diags);
+    family
+        .levels
+        .iter()
+        .zip(&words)
+        .enumerate()
+        .filter_map(|(i, (level, key))| {
+            let title = graded_title(scale, family.page, i, level, key)?;
+            Some((key.join(" "), title))
+        })
+        .collect()
 }
 
-/// The rules on one level; `rank` is its rank when its title names one.
+/// The rules on one level, whose title's significant words are `words`; `rank` is its
+/// rank when its title names one.
 fn check_level(
     file: &crate::source::SourceFile,
     scale: &Scale,
     level: &Level,
+    words: &[String],
     rank: Option<&RankGuess>,
     diags: &mut Vec<Diagnostic>,
 ) {
@@ -190,7 +252,7 @@ fn check_level(
     }
     if let Some(st) = &level.statement
         && let Some((role, span)) = &st.role
-        && let Some(why) = role_mismatch(&level.title, role, scale)
+        && let Some(why) = role_mismatch_of(&level.title, words, role, scale)
     {
         diags.push(
             Diagnostic::at(
@@ -214,6 +276,11 @@ fn check_level(
 /// ("Parnter"). Generic subjects ("The role is …") and plural family headings
 /// ("Incubation Engineers") name no level and are not compared.
 pub fn role_mismatch(title: &str, role: &str, scale: &Scale) -> Option<String> {
+    role_mismatch_of(title, &significant_words(title), role, scale)
+}
+
+/// [`role_mismatch`] of a title whose significant words are `t`.
+fn role_mismatch_of(title: &str, t: &[String], role: &str, scale: &Scale) -> Option<String> {
     const GENERIC: &[&str] = &[
         "role",
         "roles",
@@ -231,7 +298,6 @@ pub fn role_mismatch(title: &str, role: &str, scale: &Scale) -> Option<String> {
     if role.trim() == title.trim() || role.contains('{') || role.split_whitespace().count() > 12 {
         return None;
     }
-    let t = significant_words(title);
     // Generic words are left out of the role's nouns below, not before its ranks are
     // read: dropping them first could join two words into a rank the title lacks.
     let r = significant_words(role);
@@ -263,7 +329,7 @@ pub fn role_mismatch(title: &str, role: &str, scale: &Scale) -> Option<String> {
         }
         (kept, used)
     };
-    let (t_ranks, t_used) = ranks_of(&t);
+    let (t_ranks, t_used) = ranks_of(t);
     let (r_ranks, r_used) = ranks_of(&r);
     if t_ranks.is_empty()
         && t.last()
@@ -309,7 +375,7 @@ pub fn role_mismatch(title: &str, role: &str, scale: &Scale) -> Option<String> {
     };
     let mut nr = nouns(&r, &r_used);
     nr.retain(|w| !GENERIC.contains(&w.as_str()));
-    let nt = nouns(&t, &t_used);
+    let nt = nouns(t, &t_used);
     let subset = |a: &[String], b: &[String]| a.iter().all(|w| b.iter().any(|x| same_word(w, x)));
     if subset(&nt, &nr) || subset(&nr, &nt) || acronym_of(&nt, &nr) || acronym_of(&nr, &nt) {
         return None;
@@ -359,12 +425,17 @@ fn bag_distance(a: &str, b: &str) -> Option<usize> {
     for c in b.bytes() {
         counts[usize::from(c)] -= 1;
     }
-    let (more, fewer) = counts.iter().fold(
-        (0, 0),
-        |(m, f), &c| {
-            if c > 0 { (m + c, f) } else { (m, f - c) }
-        },
-    );
+    // Only the letters of the two words can have counts: each is summed once, then
+    // cleared.
+    let (mut more, mut fewer) = (0, 0);
+    for c in a.bytes().chain(b.bytes()) {
+        let n = std::mem::take(&mut counts[usize::from(c)]);
+        if n > 0 {
+            more += n;
+        } else {
+            fewer -= n;
+        }
+    }
     Some(more.max(fewer) as usize)
 }
 
@@ -390,39 +461,52 @@ fn acronym_of(short: &[String], long: &[String]) -> bool {
 
 /// `grade-order`: within one track, a level whose rank is above another's but whose
 /// grade is below it. Only titles whose track and rank are unambiguous take part.
+/// `ranks` and `words` are the levels' ranks and significant words.
 fn check_order(
     file: &crate::source::SourceFile,
     scale: &Scale,
     family: &JobFamily,
     ranks: &[Option<RankGuess>],
+    words: &[Vec<String>],
     diags: &mut Vec<Diagnostic>,
 ) {
-    let ranked: Vec<(&Level, Track, String, Grade, Grade)> = family
+    let ranked: Vec<Ranked> = family
         .levels
         .iter()
         .zip(ranks)
-        .filter_map(|(l, guess)| {
+        .zip(words)
+        .filter_map(|((level, guess), words)| {
             let guess = guess.as_ref()?;
             // Only levels of one role ladder compare (a family may hold several roles).
             let track = guess.track?;
             match guess.readings.as_slice() {
-                [(_, name, rank_grade)] => Some((l, track, name.clone(), *rank_grade, l.grade?)),
+                [(_, name, rank)] => Some(Ranked {
+                    level,
+                    track,
+                    name,
+                    rank: *rank,
+                    grade: level.grade?,
+                    words,
+                    nouns: OnceCell::new(),
+                }),
                 _ => None,
             }
         })
         .collect();
-    for (i, (b, track_b, name_b, rank_b, grade_b)) in ranked.iter().enumerate() {
+    for (i, b) in ranked.iter().enumerate() {
         let junior_above = ranked[..i]
             .iter()
             .chain(ranked[i + 1..].iter())
-            .filter(|(a, track_a, _, rank_a, grade_a)| {
-                track_a == track_b
-                    && rank_a < rank_b
-                    && grade_a > grade_b
-                    && role_nouns(&a.title, scale) == role_nouns(&b.title, scale)
+            .filter(|a| {
+                a.track == b.track
+                    && a.rank < b.rank
+                    && a.grade > b.grade
+                    && a.nouns(scale) == b.nouns(scale)
             })
-            .max_by_key(|(_, _, _, _, g)| *g);
-        if let Some((a, _, name_a, _, grade_a)) = junior_above {
+            .max_by_key(|a| a.grade);
+        if let Some(a) = junior_above {
+            let (name_a, grade_a, name_b, grade_b) = (a.name, a.grade, b.name, b.grade);
+            let (a, b) = (a.level, b.level);
             diags.push(
                 Diagnostic::at(
                     Rule::GradeOrder,
@@ -440,14 +524,40 @@ fn check_order(
     }
 }
 
+/// A level that takes part in `grade-order`: its track, rank name and grade, its grade,
+/// and its title's significant words, whose role nouns are read on first use (only pairs
+/// of one track with the ranks and grades the wrong way round compare them).
+struct Ranked<'l> {
+    level: &'l Level,
+    track: Track,
+    name: &'l str,
+    rank: Grade,
+    grade: Grade,
+    words: &'l [String],
+    nouns: OnceCell<Vec<String>>,
+}
+
+impl Ranked<'_> {
+    fn nouns(&self, scale: &Scale) -> &[String] {
+        self.nouns.get_or_init(|| role_nouns(self.words, scale))
+    }
+}
+
 /// The words of a title that are not rank words, sorted: the role, whatever its level.
-fn role_nouns(title: &str, scale: &Scale) -> Vec<String> {
-    let mut nouns: Vec<String> = significant_words(title)
-        .into_iter()
-        .filter(|w| !scale.ranks.iter().any(|r| r.words.contains(w)))
+/// `words` are the title's significant words.
+fn role_nouns(words: &[String], scale: &Scale) -> Vec<String> {
+    let mut nouns: Vec<String> = words
+        .iter()
+        .filter(|w| !is_rank_word(scale, w))
+        .cloned()
         .collect();
     nouns.sort();
     nouns
+}
+
+/// Whether `word` is one of the words of a rank on `scale`.
+fn is_rank_word(scale: &Scale, word: &String) -> bool {
+    scale.ranks.iter().any(|r| r.words.contains(word))
 }
 
 /// Whether `text` has `words` as written (ASCII case aside) between word boundaries.
@@ -547,14 +657,11 @@ fn check_sections(
     );
 }
 
-/// `grade-conflict` across families: one title (same words in any order, with at least
-/// one word besides its rank) with different grades. Reported on every later family.
-pub fn check_conflicts(site: &Site, diags: &mut Vec<Diagnostic>) {
-    diags.extend(ConflictIndex::new(site).found.into_values().flatten());
-}
-
 /// A family's graded levels, each with its key (see [`graded_titles`]).
 type Graded = Vec<(Vec<String>, GradedTitle)>;
+
+/// A family's graded levels, each with its words joined (see [`check_family_graded`]).
+type Keyed = Vec<(String, GradedTitle)>;
 
 /// A title's significant words, the key levels are filed under for `grade-conflict`:
 /// shared between the index's maps.
@@ -582,21 +689,29 @@ fn graded_titles(site: &Site, family: &JobFamily) -> Graded {
         .iter()
         .enumerate()
         .filter_map(|(i, level)| {
-            let grade = level.grade?;
             let key = significant_words(&level.title);
-            let only_ranks = key
-                .iter()
-                .all(|w| scale.ranks.iter().any(|r| r.words.contains(w)));
-            (!only_ranks).then_some((
-                key,
-                GradedTitle {
-                    page: family.page,
-                    level: i,
-                    grade,
-                },
-            ))
+            let title = graded_title(scale, family.page, i, level, &key)?;
+            Some((key, title))
         })
         .collect()
+}
+
+/// Level `index` of the family on page `page`, filed for `grade-conflict` when it has a
+/// grade and its title (whose significant words are `words`) says more than a rank.
+fn graded_title(
+    scale: &Scale,
+    page: usize,
+    index: usize,
+    level: &Level,
+    words: &[String],
+) -> Option<GradedTitle> {
+    let grade = level.grade?;
+    let only_ranks = words.iter().all(|w| is_rank_word(scale, w));
+    (!only_ranks).then_some(GradedTitle {
+        page,
+        level: index,
+        grade,
+    })
 }
 
 /// `grade-conflict` findings, kept up to date family by family (`ladder serve` updates
@@ -757,6 +872,83 @@ mod tests {
 
     fn mismatch(title: &str, role: &str) -> Option<String> {
         role_mismatch(title, role, Scales::default().for_path("x"))
+    }
+
+    /// The findings of [`check_family`] on every family and of [`ConflictIndex::new`],
+    /// and those of [`check_families`], each sorted.
+    fn both_ways(root: &std::path::Path) -> (Vec<String>, Vec<String>, usize) {
+        let options = crate::Options {
+            root: root.to_path_buf(),
+            ..Default::default()
+        };
+        let outcome = crate::check(&options).unwrap();
+        let site = &outcome.site;
+        let mut expected = Vec::new();
+        for family in &site.families {
+            check_family(site, family, &mut expected);
+        }
+        let index = ConflictIndex::new(site);
+        expected.extend(index.diagnostics().cloned());
+        let shown = |diags: &[Diagnostic]| {
+            let mut v: Vec<String> = diags.iter().map(|d| format!("{d:?}")).collect();
+            v.sort();
+            v
+        };
+        let conflicts = index.diagnostics().count();
+        (shown(&expected), shown(&check_families(site)), conflicts)
+    }
+
+    #[test]
+    fn the_one_shot_check_finds_what_the_index_finds() {
+        let fixture =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/grades_conflict");
+        let (expected, found, conflicts) = both_ways(&fixture);
+        assert!(conflicts > 0);
+        assert_eq!(found, expected);
+
+        // Titles in several families with several grades, repeated and rank-only ones.
+        let dir = tempfile::tempdir().unwrap();
+        let titles = [
+            "Backend Engineer",
+            "Senior Backend Engineer",
+            "Engineer, Backend",
+            "Senior",
+            "Data  Analyst",
+            "data analyst",
+            "Manager, Data",
+        ];
+        for f in 0..7 {
+            let folder = dir.path().join(format!("content/job-families/d{}", f % 3));
+            std::fs::create_dir_all(&folder).unwrap();
+            let levels: Vec<String> = (0..5)
+                .map(|l| {
+                    let title = titles[(f * 3 + l * 2) % titles.len()];
+                    let grade = 5 + (f + l) % 3;
+                    format!("  - title: \"{title}\"\n    grade: {grade}\n")
+                })
+                .collect();
+            std::fs::write(
+                folder.join(format!("family-{f}.md")),
+                format!(
+                    "---\ntitle: Family {f}\nlayout: job_family_page\nlevels:\n{}---\n\nText.\n",
+                    levels.concat()
+                ),
+            )
+            .unwrap();
+        }
+        let (expected, found, conflicts) = both_ways(dir.path());
+        assert!(conflicts > 3, "{expected:#?}");
+        assert_eq!(found, expected);
+    }
+
+    #[test]
+    fn bag_distances() {
+        assert_eq!(bag_distance("parnter", "partner"), Some(0));
+        assert_eq!(bag_distance("abc", "abd"), Some(1));
+        assert_eq!(bag_distance("aab", "b"), Some(2));
+        assert_eq!(bag_distance("abc", "xyzw"), Some(4));
+        assert_eq!(bag_distance("", ""), Some(0));
+        assert_eq!(bag_distance("café", "cafe"), None);
     }
 
     #[test]

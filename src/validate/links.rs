@@ -13,6 +13,8 @@
 //! - A link a browser would read as `javascript:`, `vbscript:` or `data:` is an
 //!   `unsafe-link` and is not checked further.
 
+use std::borrow::Cow;
+
 use foldhash::HashSet;
 
 use percent_encoding::percent_decode_str;
@@ -25,20 +27,22 @@ use crate::parse::{Anchor, Link};
 use crate::slug::slugify;
 use crate::source::SourceFile;
 
-/// What a link's destination means, before looking anything up.
+/// What a link's destination means, before looking anything up. Its strings borrow from
+/// the link's destination or the page's URL when they are those bytes as written (most
+/// links need no decoding and no resolving).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum LinkTarget {
+pub enum LinkTarget<'a> {
     /// `#fragment` on the page itself (decoded).
     SamePage {
         /// The decoded fragment, without `#`.
-        fragment: String,
+        fragment: Cow<'a, str>,
     },
     /// A path served by the site's own host.
     Internal {
         /// Decoded URL path, starting with `/`, without query or fragment.
-        path: String,
+        path: Cow<'a, str>,
         /// Decoded fragment, if any (without `#`).
-        fragment: Option<String>,
+        fragment: Option<Cow<'a, str>>,
     },
     /// An `http(s)` link to another host.
     External,
@@ -47,14 +51,16 @@ pub enum LinkTarget {
 }
 
 /// Classifies `dest`, written on the page served at `page_url`.
-/// `base_host` is the base URL's host: absolute links to it have `base_path` stripped.
-pub fn classify(
-    dest: &str,
-    page_url: &str,
+/// `internal_hosts` are lowercase hosts (with port) whose absolute links are internal;
+/// `base_host` is the base URL's host (lowercase): absolute links to it have `base_path`
+/// (`/handbook`, or empty) stripped.
+pub fn classify<'a>(
+    dest: &'a str,
+    page_url: &'a str,
     internal_hosts: &HashSet<String>,
     base_host: Option<&str>,
     base_path: &str,
-) -> LinkTarget {
+) -> LinkTarget<'a> {
     let dest = dest.trim();
     if dest.is_empty() {
         return LinkTarget::Other;
@@ -64,118 +70,229 @@ pub fn classify(
             fragment: decode(fragment),
         };
     }
-    let absolute = if let Some(rest) = dest.strip_prefix("//") {
-        Some(format!("https://{rest}"))
+    // An absolute link: `whole` is the URL from its authority on or the URL itself (the
+    // same text after the scheme, so the same fragment), split into host and path.
+    let (whole, (host, path)) = if let Some(rest) = dest.strip_prefix("//") {
+        (rest, crate::config::split_authority(rest))
     } else if has_scheme(dest) {
-        let lower = dest.to_ascii_lowercase();
-        if !(lower.starts_with("http://") || lower.starts_with("https://")) {
+        if !(starts_with_ignore_ascii_case(dest, "http://")
+            || starts_with_ignore_ascii_case(dest, "https://"))
+        {
             return LinkTarget::Other;
         }
-        Some(dest.to_string())
+        let Some(parts) = crate::config::split_url(dest) else {
+            return LinkTarget::External;
+        };
+        (dest, parts)
+    } else if dest.starts_with('/') {
+        return internal(Cow::Borrowed(dest));
     } else {
-        None
+        return relative(page_url, dest);
     };
-    let raw_path: String = match absolute {
-        Some(url) => {
-            let Some((host, path)) = crate::config::split_url(&url) else {
-                return LinkTarget::External;
-            };
-            let host = host.to_ascii_lowercase();
-            if !internal_hosts.contains(&host) {
-                return LinkTarget::External;
-            }
-            let path = if url.contains('#') && !path.contains('#') {
-                format!("/{}", &url[url.find('#').unwrap_or(url.len())..])
-            } else {
-                path.to_string()
-            };
-            match (base_host == Some(host.as_str()), base_path.is_empty()) {
-                (true, false) => match path.strip_prefix(base_path) {
-                    Some(rest)
-                        if rest.starts_with('/') || rest.is_empty() || rest.starts_with('#') =>
-                    {
-                        format!("/{}", rest.trim_start_matches('/'))
-                    }
-                    _ => path,
-                },
-                _ => path,
-            }
+    let host: Cow<str> = if host.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Owned(host.to_ascii_lowercase())
+    } else {
+        Cow::Borrowed(host)
+    };
+    if !internal_hosts.contains(host.as_ref()) {
+        return LinkTarget::External;
+    }
+    // A fragment right after the host (`https://host#x`) belongs to the path `/`.
+    let path = match whole.find('#') {
+        Some(i) if !path.contains('#') => Cow::Owned(format!("/{}", &whole[i..])),
+        _ => Cow::Borrowed(path),
+    };
+    if base_host == Some(host.as_ref()) && !base_path.is_empty() {
+        internal(without_base(path, base_path))
+    } else {
+        internal(path)
+    }
+}
+
+fn starts_with_ignore_ascii_case(s: &str, prefix: &str) -> bool {
+    s.as_bytes()
+        .get(..prefix.len())
+        .is_some_and(|p| p.eq_ignore_ascii_case(prefix.as_bytes()))
+}
+
+/// `path` (with its query and fragment) without the base URL's path `base_path`, when it
+/// starts with it as whole segments: `/handbook/x/` → `/x/`, `/handbook` → `/`,
+/// `/handbook#a` → `/#a`, `/handbook//x` → `/x`; else `path` unchanged.
+fn without_base<'a>(path: Cow<'a, str>, base_path: &str) -> Cow<'a, str> {
+    let rest_at = match path.strip_prefix(base_path) {
+        Some(rest) if rest.starts_with('/') || rest.is_empty() || rest.starts_with('#') => {
+            path.len() - rest.len()
         }
-        None if dest.starts_with('/') => dest.to_string(),
-        None => resolve_relative(page_url, dest),
+        _ => return path,
     };
-    let (before_fragment, fragment) = match raw_path.split_once('#') {
-        Some((p, f)) => (p, Some(decode(f))),
-        None => (raw_path.as_str(), None),
-    };
-    let path = before_fragment.split('?').next().unwrap_or("");
-    let path = if path.is_empty() {
-        "/".to_string()
-    } else {
-        decode(path)
+    let slashes = path[rest_at..].len() - path[rest_at..].trim_start_matches('/').len();
+    if slashes == 0 {
+        return Cow::Owned(format!("/{}", &path[rest_at..]));
+    }
+    // One slash, then the rest without its leading slashes: the rest from its last one.
+    let start = rest_at + slashes - 1;
+    match path {
+        Cow::Borrowed(p) => Cow::Borrowed(&p[start..]),
+        Cow::Owned(mut p) => {
+            p.drain(..start);
+            Cow::Owned(p)
+        }
+    }
+}
+
+/// An internal link whose root-relative path, query and fragment are `raw`: the path
+/// before `?` and `#` (`/` when empty), the fragment after the first `#`, both decoded.
+fn internal(raw: Cow<'_, str>) -> LinkTarget<'_> {
+    let (path, fragment) = match raw {
+        Cow::Borrowed(raw) => split_path(raw),
+        Cow::Owned(raw) => {
+            let (path, fragment) = split_path(&raw);
+            (
+                Cow::Owned(path.into_owned()),
+                fragment.map(|f| Cow::Owned(f.into_owned())),
+            )
+        }
     };
     LinkTarget::Internal { path, fragment }
 }
 
-fn has_scheme(dest: &str) -> bool {
-    let Some(colon) = dest.find(':') else {
-        return false;
+/// [`internal`]'s path and fragment of `raw`, decoded.
+fn split_path(raw: &str) -> (Cow<'_, str>, Option<Cow<'_, str>>) {
+    let (path, suffix) = split_suffix(raw);
+    let path = if path.is_empty() {
+        Cow::Borrowed("/")
+    } else {
+        decode(path)
     };
-    let scheme = &dest[..colon];
-    !scheme.is_empty()
-        && scheme
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_ascii_alphabetic())
-        && scheme
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
-        && !dest[..colon].contains('/')
+    (path, fragment_of(suffix))
+}
+
+/// The decoded fragment of a link's `?…`/`#…` suffix: what follows its first `#`.
+fn fragment_of(suffix: &str) -> Option<Cow<'_, str>> {
+    let at = memchr::memchr(b'#', suffix.as_bytes())?;
+    Some(decode(&suffix[at + 1..]))
+}
+
+/// A relative link `dest` on the page at `page_url`, resolved as [`resolve_relative`]
+/// does, without copying the query and fragment.
+fn relative<'a>(page_url: &'a str, dest: &'a str) -> LinkTarget<'a> {
+    let (path_part, suffix) = split_suffix(dest);
+    let head: Cow<'a, str> = if path_part.is_empty() {
+        Cow::Borrowed(page_url)
+    } else {
+        Cow::Owned(resolve_path(page_url, path_part))
+    };
+    if query_or_fragment(&head) < head.len() {
+        // The page's URL has a query or fragment character: read the whole as written.
+        let mut whole = head.into_owned();
+        whole.push_str(suffix);
+        return internal(Cow::Owned(whole));
+    }
+    let path = match head {
+        _ if head.is_empty() => Cow::Borrowed("/"),
+        Cow::Borrowed(p) => decode(p),
+        Cow::Owned(p) if has_percent(&p) => Cow::Owned(decode(&p).into_owned()),
+        Cow::Owned(p) => Cow::Owned(p),
+    };
+    LinkTarget::Internal {
+        path,
+        fragment: fragment_of(suffix),
+    }
+}
+
+/// Whether `dest` starts with a URL scheme and its `:` (a letter, then letters, digits,
+/// `+`, `-` or `.`): read up to the first byte that cannot be in a scheme, which must be
+/// that `:`.
+fn has_scheme(dest: &str) -> bool {
+    let b = dest.as_bytes();
+    b.first().is_some_and(u8::is_ascii_alphabetic)
+        && b.iter()
+            .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, b'+' | b'-' | b'.')))
+            == Some(&b':')
+}
+
+/// `dest` split before its query or fragment: (path, `?…`/`#…` or empty).
+fn split_suffix(dest: &str) -> (&str, &str) {
+    dest.split_at(query_or_fragment(dest))
+}
+
+/// Where the query or fragment of `s` starts (its first `?` or `#`), or its length.
+fn query_or_fragment(s: &str) -> usize {
+    memchr::memchr2(b'?', b'#', s.as_bytes()).unwrap_or(s.len())
 }
 
 /// Resolves a relative reference against the URL path of the page it is on, as a browser
 /// does (RFC 3986 §5.2, paths only): `/a/b/` + `../c/` → `/a/c/`. `..` stops at `/`.
 pub fn resolve_relative(page_url: &str, dest: &str) -> String {
-    let (path_part, suffix) = match dest.find(['?', '#']) {
-        Some(i) => (&dest[..i], &dest[i..]),
-        None => (dest, ""),
-    };
+    let (path_part, suffix) = split_suffix(dest);
     if path_part.is_empty() {
         return format!("{page_url}{suffix}");
     }
-    let dir = &page_url[..page_url.rfind('/').map_or(0, |i| i + 1)];
-    let joined = format!("{dir}{path_part}");
-    let mut segments: Vec<&str> = Vec::new();
-    let parts: Vec<&str> = joined.split('/').collect();
-    for (i, seg) in parts.iter().enumerate() {
-        let last = i == parts.len() - 1;
-        match *seg {
-            "." => {
-                if last {
-                    segments.push("");
-                }
-            }
-            ".." => {
-                if segments.len() > 1 {
-                    segments.pop();
-                }
-                if last {
-                    segments.push("");
-                }
-            }
-            s => segments.push(s),
-        }
-    }
-    let mut out = segments.join("/");
-    if !out.starts_with('/') {
-        out.insert(0, '/');
-    }
+    let mut out = resolve_path(page_url, path_part);
     out.push_str(suffix);
     out
 }
 
-fn decode(s: &str) -> String {
-    percent_decode_str(s).decode_utf8_lossy().into_owned()
+/// [`resolve_relative`] of a reference `path_part` without query or fragment (not
+/// empty): the segments of the page's folder then of `path_part`, `.` and `..` applied.
+fn resolve_path(page_url: &str, path_part: &str) -> String {
+    let dir = &page_url[..page_url.rfind('/').map_or(0, |i| i + 1)];
+    // The segments of `dir` + `path_part` joined: `dir` ends with `/` (or is empty).
+    let mut segments = dir
+        .strip_suffix('/')
+        .map(|d| d.split('/'))
+        .into_iter()
+        .flatten()
+        .chain(path_part.split('/'))
+        .peekable();
+    // `out` is the kept segments joined by `/`; `kept` counts them.
+    let mut out = String::with_capacity(dir.len() + path_part.len() + 1);
+    let mut kept = 0usize;
+    fn push(out: &mut String, kept: &mut usize, seg: &str) {
+        if *kept > 0 {
+            out.push('/');
+        }
+        out.push_str(seg);
+        *kept += 1;
+    }
+    while let Some(seg) = segments.next() {
+        let last = segments.peek().is_none();
+        match seg {
+            "." => {
+                if last {
+                    push(&mut out, &mut kept, "");
+                }
+            }
+            ".." => {
+                if kept > 1 {
+                    // Segments hold no `/`: the last one starts after the last `/`.
+                    out.truncate(out.rfind('/').unwrap_or(0));
+                    kept -= 1;
+                }
+                if last {
+                    push(&mut out, &mut kept, "");
+                }
+            }
+            s => push(&mut out, &mut kept, s),
+        }
+    }
+    if !out.starts_with('/') {
+        out.insert(0, '/');
+    }
+    out
+}
+
+/// Percent-decodes `s` (invalid UTF-8 replaced); borrows it when it has no `%`.
+fn decode(s: &str) -> Cow<'_, str> {
+    if has_percent(s) {
+        percent_decode_str(s).decode_utf8_lossy()
+    } else {
+        Cow::Borrowed(s)
+    }
+}
+
+fn has_percent(s: &str) -> bool {
+    memchr::memchr(b'%', s.as_bytes()).is_some()
 }
 
 /// Link counts that are not diagnostics.
@@ -188,12 +305,20 @@ pub struct LinkCounts {
     pub external: usize,
 }
 
+impl std::ops::Add for LinkCounts {
+    type Output = LinkCounts;
+
+    fn add(self, b: LinkCounts) -> LinkCounts {
+        LinkCounts {
+            unchecked: self.unchecked + b.unchecked,
+            external: self.external + b.external,
+        }
+    }
+}
+
 impl std::iter::Sum for LinkCounts {
     fn sum<I: Iterator<Item = LinkCounts>>(iter: I) -> LinkCounts {
-        iter.fold(LinkCounts::default(), |a, b| LinkCounts {
-            unchecked: a.unchecked + b.unchecked,
-            external: a.external + b.external,
-        })
+        iter.fold(LinkCounts::default(), std::ops::Add::add)
     }
 }
 
@@ -331,7 +456,10 @@ fn char_reference(s: &str) -> Option<(char, usize)> {
 /// to read (no `:` and no character reference that could make one) or an ordinary
 /// `http(s)` one: those are settled without decoding.
 fn unsafe_scheme(dest: &str) -> Option<&'static str> {
-    if !dest.contains([':', '&']) || dest.starts_with("https://") || dest.starts_with("http://") {
+    if dest.starts_with("https://")
+        || dest.starts_with("http://")
+        || memchr::memchr2(b':', b'&', dest.as_bytes()).is_none()
+    {
         return None;
     }
     let scheme = browser_scheme(dest);
@@ -464,7 +592,7 @@ mod tests {
         .collect()
     }
 
-    fn c(dest: &str) -> LinkTarget {
+    fn c(dest: &str) -> LinkTarget<'_> {
         classify(
             dest,
             "/job-families/engineering/backend/",
@@ -474,10 +602,10 @@ mod tests {
         )
     }
 
-    fn internal(path: &str, fragment: Option<&str>) -> LinkTarget {
+    fn internal(path: &str, fragment: Option<&str>) -> LinkTarget<'static> {
         LinkTarget::Internal {
-            path: path.to_string(),
-            fragment: fragment.map(str::to_string),
+            path: Cow::Owned(path.to_string()),
+            fragment: fragment.map(|f| Cow::Owned(f.to_string())),
         }
     }
 
@@ -528,6 +656,51 @@ mod tests {
     }
 
     #[test]
+    fn classification_of_encoded_uppercase_and_relative_links() {
+        // (link, path, fragment) of internal links on the page of `c`.
+        let internal_links = [
+            (
+                "/job-families/caf%C3%A9/#a%20b",
+                "/job-families/café/",
+                Some("a b"),
+            ),
+            ("/x/%zz/", "/x/%zz/", None),
+            ("HTTPS://About.GitLab.com/x/", "/x/", None),
+            ("//ABOUT.gitlab.com/a%2Fb#c", "/a/b", Some("c")),
+            ("https://about.gitlab.com#x", "/", Some("x")),
+            ("https://about.gitlab.com?q#x", "/", Some("x")),
+            ("https://group.gitlab.io/handbook", "/", None),
+            ("https://group.gitlab.io/handbook#f", "/", Some("f")),
+            ("https://group.gitlab.io/handbook//x/?q", "/x/", None),
+            ("https://group.gitlab.io/handbookx/", "/handbookx/", None),
+            (
+                "../a%20b/c.html?q=1#d%20e",
+                "/job-families/engineering/a b/c.html",
+                Some("d e"),
+            ),
+            ("?q#f", "/job-families/engineering/backend/", Some("f")),
+            ("./../.././../", "/", None),
+            ("x/..", "/job-families/engineering/backend/", None),
+        ];
+        for (dest, path, fragment) in internal_links {
+            assert_eq!(c(dest), internal(path, fragment), "{dest}");
+        }
+        assert_eq!(
+            c("#a%20b"),
+            LinkTarget::SamePage {
+                fragment: "a b".into()
+            }
+        );
+        // `split_url` reads only `http`/`HTTP` spellings of the scheme.
+        assert_eq!(c("Https://about.gitlab.com/x/"), LinkTarget::External);
+        // A page URL with `#` in it: a relative link reads through it as written.
+        assert_eq!(
+            classify("?q", "/p#q/", &hosts(), None, ""),
+            internal("/p", Some("q/?q"))
+        );
+    }
+
+    #[test]
     fn relative_resolution_like_a_browser() {
         assert_eq!(resolve_relative("/a/b/", "c/"), "/a/b/c/");
         assert_eq!(resolve_relative("/a/b/", "../c"), "/a/c");
@@ -536,5 +709,8 @@ mod tests {
         assert_eq!(resolve_relative("/a/b/", "./"), "/a/b/");
         assert_eq!(resolve_relative("/a/b/", ".."), "/a/");
         assert_eq!(resolve_relative("/a/b/", "?q#f"), "/a/b/?q#f");
+        assert_eq!(resolve_relative("/a//b/", "../c"), "/a//c");
+        assert_eq!(resolve_relative("a", "b/./c/."), "/b/c/");
+        assert_eq!(resolve_relative("/a/b/c", "../../../d/../.."), "/");
     }
 }

@@ -110,11 +110,23 @@ pub struct PageFindings {
 /// Runs the page rules and the link rules on one page of `site`.
 pub fn validate_page(site: &Site, page: &Page) -> PageFindings {
     let mut out = PageFindings::default();
-    out.links = links::check_page(site, page, &mut out.diagnostics, &mut out.targets);
-    page::check_page(page, &mut out.diagnostics);
+    out.links = check_page(site, page, &mut out.diagnostics, &mut out.targets);
     out.targets.sort_unstable();
     out.targets.dedup();
     out
+}
+
+/// The link rules then the page rules on `page`, pushing findings onto `diags` and the
+/// pages its links resolve to onto `targets` (unsorted, with repeats).
+fn check_page(
+    site: &Site,
+    page: &Page,
+    diags: &mut Vec<Diagnostic>,
+    targets: &mut Vec<usize>,
+) -> LinkCounts {
+    let links = links::check_page(site, page, diags, targets);
+    page::check_page(page, diags);
+    links
 }
 
 /// Runs the rules of one job family (`grade-conflict` across families excepted).
@@ -127,30 +139,36 @@ pub fn validate_family(site: &Site, family: &JobFamily) -> Vec<Diagnostic> {
 /// Runs the job-family rules on every family (in parallel), then `grade-conflict` across
 /// families.
 pub fn validate_families(site: &Site) -> Vec<Diagnostic> {
-    let per_family: Vec<Vec<Diagnostic>> = site
-        .families
-        .par_iter()
-        .map(|f| validate_family(site, f))
-        .collect();
-    let mut out: Vec<Diagnostic> = per_family.into_iter().flatten().collect();
-    grades::check_conflicts(site, &mut out);
-    out
+    grades::check_families(site)
 }
 
-/// Runs every rule over every page of `site`.
+/// Runs every rule over every page of `site`: the page and link rules on each page and
+/// the job-family rules at the same time, all in parallel. Findings: the families' (see
+/// [`validate_families`]), then the pages' in page order.
 pub fn validate(site: &Site) -> Validation {
-    let per_page: Vec<PageFindings> = site
-        .pages
-        .par_iter()
-        .map(|p| validate_page(site, p))
-        .collect();
-    let mut out = Validation {
-        diagnostics: validate_families(site),
-        links: per_page.iter().map(|f| f.links).sum(),
-    };
-    out.diagnostics
-        .extend(per_page.into_iter().flat_map(|f| f.diagnostics));
-    out
+    let ((page_diagnostics, links), family_diagnostics) = rayon::join(
+        || {
+            site.pages
+                .par_iter()
+                .map_init(Vec::new, |targets, p| {
+                    targets.clear();
+                    let mut diags = Vec::new();
+                    let links = check_page(site, p, &mut diags, targets);
+                    (diags, links)
+                })
+                .reduce(
+                    || (Vec::new(), LinkCounts::default()),
+                    |(mut diags, links), (more, more_links)| {
+                        diags.extend(more);
+                        (diags, links + more_links)
+                    },
+                )
+        },
+        || validate_families(site),
+    );
+    let mut diagnostics = family_diagnostics;
+    diagnostics.extend(page_diagnostics);
+    Validation { diagnostics, links }
 }
 
 #[cfg(test)]
