@@ -312,6 +312,17 @@ impl LineIndex {
         let mut line_start = 0;
         // Most pages are all ASCII: then no line needs looking at.
         let ascii = bytes.is_ascii();
+        if ascii && memchr::memchr(b'\r', bytes).is_none() {
+            // Most pages, again: no CR either, so every line ends at a `\n`, found with a
+            // one-byte search.
+            starts.extend(memchr::memchr_iter(b'\n', bytes).map(|i| saturate(i + 1)));
+            starts.shrink_to_fit();
+            return LineIndex {
+                starts,
+                non_ascii,
+                len: text.len(),
+            };
+        }
         let mut end_line = |starts: &mut Vec<u32>, non_ascii: &mut Vec<u32>, end: usize| {
             if !ascii && !bytes[line_start..end].is_ascii() {
                 non_ascii.push(saturate(starts.len() - 1));
@@ -463,6 +474,30 @@ mod tests {
         assert_eq!(index.line_text(text, 2), "b");
         assert_eq!(index.line_text(text, 3), "c");
         assert_eq!(index.line_text(text, 9), "");
+    }
+
+    #[test]
+    fn lf_only_ascii_texts_index_every_line() {
+        assert_eq!(LineIndex::new("").len(), 1);
+        assert_eq!(LineIndex::new("a\n").len(), 2);
+        let text = "one\n\nthree\nfour";
+        let index = LineIndex::new(text);
+        assert_eq!(index.len(), 4);
+        assert_eq!(index.line_text(text, 3), "three");
+        assert_eq!(
+            index.ascii_position(text.len()),
+            Some(Position { line: 4, column: 5 })
+        );
+        // One CR anywhere, or one byte that is not ASCII, takes the general path.
+        let index = LineIndex::new("a\nb\rc\n");
+        assert_eq!(index.len(), 4);
+        let text = "a\né\nc";
+        let index = LineIndex::new(text);
+        assert_eq!(index.ascii_position(2), None);
+        assert_eq!(
+            index.ascii_position(text.len()),
+            Some(Position { line: 3, column: 2 })
+        );
     }
 
     /// A released file at a temp path holding `bytes`, and the text it was parsed from.
