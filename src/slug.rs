@@ -14,17 +14,22 @@ use foldhash::HashMap;
 /// `"What you'll do!"` → `what-youll-do`, `"Café & Co"` → `café--co`.
 pub fn slugify(text: &str) -> String {
     let text = text.trim();
-    let mut slug = String::with_capacity(text.len());
     if text.is_ascii() {
-        // Nearly every heading: byte by byte, without decoding chars or Unicode tables.
-        slug.extend(text.bytes().filter_map(|b| match b {
-            b'a'..=b'z' | b'0'..=b'9' | b'_' | b'-' => Some(char::from(b)),
-            b'A'..=b'Z' => Some(char::from(b.to_ascii_lowercase())),
-            b' ' => Some('-'),
-            _ => None,
-        }));
-        return slug;
+        // Nearly every heading: byte by byte through a table, without decoding chars or
+        // Unicode tables.
+        // Each byte is written, and kept (the length moved past it) unless dropped.
+        let mut slug = vec![0; text.len()];
+        let mut len = 0;
+        for &b in text.as_bytes() {
+            let kept = ASCII_SLUG[usize::from(b & 0x7f)];
+            slug[len] = kept;
+            len += usize::from(kept != 0);
+        }
+        slug.truncate(len);
+        // Only ASCII bytes were pushed.
+        return String::from_utf8(slug).unwrap_or_default();
     }
+    let mut slug = String::with_capacity(text.len());
     for c in text.chars() {
         if c.is_ascii_alphanumeric() {
             // Nearly every heading is ASCII: lowercase without the Unicode tables.
@@ -39,6 +44,23 @@ pub fn slugify(text: &str) -> String {
     }
     slug
 }
+
+/// What each ASCII byte becomes in a slug: itself (`a`–`z`, `0`–`9`, `_`, `-`), its
+/// lowercase (`A`–`Z`), `-` (a space), or 0 when dropped (punctuation and the rest).
+const ASCII_SLUG: [u8; 128] = {
+    let mut table = [0u8; 128];
+    let mut b = 0;
+    while b < 128 {
+        table[b] = match b as u8 {
+            c @ (b'a'..=b'z' | b'0'..=b'9' | b'_' | b'-') => c,
+            c @ b'A'..=b'Z' => c.to_ascii_lowercase(),
+            b' ' => b'-',
+            _ => 0,
+        };
+        b += 1;
+    }
+    table
+};
 
 /// Makes unique ids for the headings of one page, in document order.
 ///
