@@ -1039,15 +1039,18 @@ fn dest_span(work: &str, body_start: usize, range: Range<usize>, dest: &str) -> 
     }
     // `[text](dest "title")`: the destination follows `](` (or `](<`); the link text and
     // the title may repeat it, so search there first (each `]` followed by `(`: the
-    // places of `](`, found with a one-byte search).
-    let found = text
-        .match_indices(']')
-        .filter(|&(i, _)| text.as_bytes().get(i + 1) == Some(&b'('))
-        .find_map(|(i, _)| {
-            let after = &text[i + 2..];
-            if after.starts_with(dest) {
+    // places of `](`, found with a one-byte search, on bytes: `]`, `(` and `<` are ASCII).
+    let (bytes, dest_bytes) = (text.as_bytes(), dest.as_bytes());
+    let found = memchr::memchr_iter(b']', bytes)
+        .filter(|&i| bytes.get(i + 1) == Some(&b'('))
+        .find_map(|i| {
+            let after = &bytes[i + 2..];
+            if after.starts_with(dest_bytes) {
                 Some(i + 2)
-            } else if after.strip_prefix('<').is_some_and(|a| a.starts_with(dest)) {
+            } else if after
+                .strip_prefix(b"<")
+                .is_some_and(|a| a.starts_with(dest_bytes))
+            {
                 Some(i + 3)
             } else {
                 None
@@ -1092,6 +1095,25 @@ fn escape_text(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dest_span_finds_the_destination_after_the_bracket() {
+        // The link text (not ASCII) repeats the destination; `](<` wraps it.
+        let work = "x [é /a/ ü](/a/) [/b/](</b/> \"/b/\")";
+        let span = |range: Range<usize>, dest| dest_span(work, 10, range, dest);
+        let first = work.find('[').unwrap()..work.find(')').unwrap() + 1;
+        let at = work.find("(/a/)").unwrap() + 1;
+        assert_eq!(span(first, "/a/"), 10 + at..10 + at + 3);
+        let second = work.rfind('[').unwrap()..work.len();
+        let at = work.find("</b/>").unwrap() + 1;
+        assert_eq!(span(second.clone(), "/b/"), 10 + at..10 + at + 3);
+        // Not after `](`: the first place it occurs; nowhere: the whole link.
+        assert_eq!(span(second.clone(), "b/>"), 10 + at + 1..10 + at + 4);
+        assert_eq!(
+            span(second.clone(), "/c/"),
+            10 + second.start..10 + second.end
+        );
+    }
 
     fn parse(body: &str, base_path: &str) -> (Markdown, Vec<Diagnostic>) {
         let file = SourceFile::for_test("p.md", body);
