@@ -90,10 +90,11 @@ impl Level {
     /// not "X", which reads as Intermediate): what the grade checks judge.
     pub fn named_rank(&self, scale: &Scale) -> Option<RankGuess> {
         let w = rank_words(&self.title);
-        if matched_ranks(&w, scale).0.is_empty() {
+        let found = matched_ranks(&w, scale).0;
+        if found.is_empty() {
             return None;
         }
-        Some(self.narrowed(guess_rank_of(&self.title, &w, scale)))
+        Some(self.narrowed(guess_rank_of(&self.title, &w, found, scale)))
     }
 
     /// `guess` narrowed to the track front matter states.
@@ -284,34 +285,18 @@ fn plain_with_offsets(src: &str) -> Plain {
 pub fn read_statement(text: &str, range: Range<usize>) -> GradeStatement {
     let section = &text[range.clone()];
     // Paragraphs of the section (kramdown attribute lists skipped): the first one that
-    // mentions a grade, else the first one.
-    let mut paragraphs: Vec<(usize, &str)> = Vec::new();
-    let mut at = 0;
-    let mut current: Option<(usize, usize)> = None;
-    for chunk in section.split_inclusive('\n') {
-        let t = chunk.trim();
-        let skip = t.is_empty() || (t.starts_with("{:") && t.ends_with('}'));
-        match (&mut current, skip) {
-            (Some((_, end)), false) => *end = at + chunk.len(),
-            (None, false) => current = Some((at, at + chunk.len())),
-            (Some((s, e)), true) => {
-                paragraphs.push((*s, &section[*s..*e]));
-                current = None;
-            }
-            (None, true) => {}
-        }
-        at += chunk.len();
-    }
-    if let Some((s, e)) = current {
-        paragraphs.push((s, &section[s..e]));
-    }
+    // mentions a grade, else the first one. Split as needed: the rest of the section
+    // after the paragraph with the grade is not scanned.
+    let mut paragraphs = Paragraphs { section, at: 0 };
+    let first = paragraphs.next();
     // The grade's number in the plain text (`GRADE_RE`'s group), found once.
-    let graded = paragraphs
-        .iter()
+    let graded = first
+        .into_iter()
+        .chain(paragraphs)
         // A grade needs a digit (`GRADE_RE`'s `\d` includes non-ASCII ones): most
         // paragraphs have none, and need no plain text.
         .filter(|(_, p)| may_have_digit(p))
-        .find_map(|&(start, p)| {
+        .find_map(|(start, p)| {
             let plain = plain_with_offsets(p);
             let number = GRADE_RE.captures(&plain.text)?.get(1)?.range();
             Some((start, p, plain, Some(number)))
@@ -321,7 +306,7 @@ pub fn read_statement(text: &str, range: Range<usize>) -> GradeStatement {
     let (start, para, plain, number) = match graded {
         Some(found) => found,
         None => {
-            let (start, para) = paragraphs.first().copied().unwrap_or((0, ""));
+            let (start, para) = first.unwrap_or((0, ""));
             (start, para, plain_with_offsets(para), None)
         }
     };
@@ -362,6 +347,38 @@ pub fn read_statement(text: &str, range: Range<usize>) -> GradeStatement {
         span: base..base + para.trim_end().len(),
         text: first_line,
         declined,
+    }
+}
+
+/// The paragraphs of a section, each as (offset in the section, text): runs of lines
+/// that are neither blank nor a kramdown attribute list (`{: …}`), each with its last
+/// line's `\n`.
+struct Paragraphs<'s> {
+    section: &'s str,
+    /// Where the rest of the section starts (a line start).
+    at: usize,
+}
+
+impl<'s> Iterator for Paragraphs<'s> {
+    type Item = (usize, &'s str);
+
+    fn next(&mut self) -> Option<(usize, &'s str)> {
+        let section = self.section;
+        let mut current: Option<(usize, usize)> = None;
+        while self.at < section.len() {
+            let line_start = self.at;
+            self.at = memchr::memchr(b'\n', &section.as_bytes()[line_start..])
+                .map_or(section.len(), |k| line_start + k + 1);
+            let t = section[line_start..self.at].trim();
+            let skip = t.is_empty() || (t.starts_with("{:") && t.ends_with('}'));
+            match (&mut current, skip) {
+                (Some((_, end)), false) => *end = self.at,
+                (None, false) => current = Some((line_start, self.at)),
+                (Some((s, e)), true) => return Some((*s, &section[*s..*e])),
+                (None, true) => {}
+            }
+        }
+        current.map(|(s, e)| (s, &section[s..e]))
     }
 }
 
@@ -579,25 +596,31 @@ pub fn matched_ranks<'s>(
 /// The words of a title that can name its rank: significant words up to "to"/"for"
 /// ("Executive Business Administrator to the CEO": the qualifier names no rank of it).
 pub fn rank_words(title: &str) -> Vec<String> {
-    let all = words(title);
+    let mut all = words(title);
     let cut = all
         .iter()
         .position(|w| w == "to" || w == "for")
         .unwrap_or(all.len());
-    all[..cut]
-        .iter()
-        .filter(|w| !STOP_WORDS.contains(&w.as_str()))
-        .cloned()
-        .collect()
+    all.truncate(cut);
+    all.retain(|w| !STOP_WORDS.contains(&w.as_str()));
+    all
 }
 
 /// Reads the rank of a level title on `scale`.
 pub fn guess_rank(title: &str, scale: &Scale) -> RankGuess {
-    guess_rank_of(title, &rank_words(title), scale)
+    let w = rank_words(title);
+    let found = matched_ranks(&w, scale).0;
+    guess_rank_of(title, &w, found, scale)
 }
 
-/// [`guess_rank`] of `title`, whose [`rank_words`] are `w`.
-fn guess_rank_of(title: &str, w: &[String], scale: &Scale) -> RankGuess {
+/// [`guess_rank`] of `title`, whose [`rank_words`] are `w`, naming the ranks `found`
+/// ([`matched_ranks`] of `w`).
+fn guess_rank_of(
+    title: &str,
+    w: &[String],
+    found: Vec<&crate::model::scale::Rank>,
+    scale: &Scale,
+) -> RankGuess {
     let none = RankGuess {
         track: None,
         readings: Vec::new(),
@@ -607,12 +630,14 @@ fn guess_rank_of(title: &str, w: &[String], scale: &Scale) -> RankGuess {
     if w.iter().any(|x| x == "officer") && !w.iter().any(|x| x == "chief") {
         return none;
     }
-    if title.to_lowercase().contains("chief of staff") {
+    // As `title.to_lowercase().contains("chief of staff")`: the only chars whose
+    // lowercase is ASCII are ASCII letters, the Kelvin sign (to `k`) and `İ` (to `i` and a
+    // combining dot, never followed by `e`), none of which can make this phrase.
+    if has_ascii_word_letters(title, b"chief of staff") {
         return none;
     }
     let has = |x: &str| w.iter().any(|v| v == x);
-    let found: Vec<(Track, String, Grade)> = matched_ranks(w, scale)
-        .0
+    let found: Vec<(Track, String, Grade)> = found
         .into_iter()
         .map(|r| (r.track, r.name.clone(), r.grade))
         .collect();
@@ -1273,6 +1298,33 @@ mod tests {
             rank("Product Manager - Marketing (Intermediate)"),
             (None, vec!["Intermediate=6".into(), "Manager=8".into()])
         );
+    }
+
+    #[test]
+    fn chief_of_staff_in_any_ascii_case_names_no_rank() {
+        for title in [
+            "Chief of Staff",
+            "CHIEF OF STAFF to the CTO",
+            "Deputy chief Of sTaff",
+        ] {
+            assert_eq!(rank(title), (None, vec![]), "{title}");
+        }
+        // Not the phrase: other spacing, or `i` written as `İ`.
+        assert_ne!(rank("Chief  of Staff"), (None, vec![]));
+        assert_ne!(rank("Chİef of Staff"), (None, vec![]));
+    }
+
+    #[test]
+    fn paragraphs_skip_blank_lines_and_attribute_lists() {
+        let split = |s: &'static str| Paragraphs { section: s, at: 0 }.collect::<Vec<_>>();
+        assert_eq!(split(""), vec![]);
+        assert_eq!(split("\n \n"), vec![]);
+        assert_eq!(split("one"), vec![(0, "one")]);
+        assert_eq!(
+            split("\nA\nB\n\n{: .x}\nC\r\n  {:y}  \nD"),
+            vec![(1, "A\nB\n"), (13, "C\r\n"), (25, "D")]
+        );
+        assert_eq!(split("{: not a list\n"), vec![(0, "{: not a list\n")]);
     }
 
     #[test]
