@@ -291,15 +291,22 @@ mod tests {
         );
     }
 
-    #[test]
-    fn a_page_read_from_disk_drops_its_text_and_renders_from_the_file() {
+    /// A page `p.md` holding `text` in a fresh folder (kept while the guard lives), as
+    /// discovery finds it.
+    fn page_on_disk(text: &str) -> (tempfile::TempDir, FoundFile) {
         let dir = tempfile::tempdir().unwrap();
         let disk_path = dir.path().join("p.md");
-        std::fs::write(&disk_path, "---\ntitle: P\n---\n\n## Café\n\nText.\n").unwrap();
+        std::fs::write(&disk_path, text).unwrap();
         let found = FoundFile {
             rel_path: "p.md".into(),
-            disk_path: disk_path.clone(),
+            disk_path,
         };
+        (dir, found)
+    }
+
+    #[test]
+    fn a_page_read_from_disk_drops_its_text_and_renders_from_the_file() {
+        let (_dir, found) = page_on_disk("---\ntitle: P\n---\n\n## Café\n\nText.\n");
         let (page, diags) = parse_file(&found, "content");
         let page = page.unwrap();
         assert!(diags.is_empty());
@@ -307,7 +314,7 @@ mod tests {
         assert_eq!(page.markdown.headings[0].id, "café");
         assert!(page.html("").unwrap().contains("<h2 id=\"café\""));
         // Edited after the parse: rendering the old parse would misplace every span.
-        std::fs::write(&disk_path, "---\ntitle: P\n---\n\nNew.\n").unwrap();
+        std::fs::write(&found.disk_path, "---\ntitle: P\n---\n\nNew.\n").unwrap();
         assert!(matches!(page.html(""), Err(crate::Error::Changed { .. })));
     }
 
@@ -321,13 +328,7 @@ mod tests {
     fn a_page_starting_with_two_byte_order_marks_renders_from_its_file() {
         // One mark is removed, on the first read as on the read again for rendering: the
         // second is text, and the page is the same both times (not "changed").
-        let dir = tempfile::tempdir().unwrap();
-        let disk_path = dir.path().join("p.md");
-        std::fs::write(&disk_path, "\u{feff}\u{feff}# T\n\nBody\n").unwrap();
-        let found = FoundFile {
-            rel_path: "p.md".into(),
-            disk_path,
-        };
+        let (_dir, found) = page_on_disk("\u{feff}\u{feff}# T\n\nBody\n");
         let (page, _) = parse_file(&found, "content");
         let page = page.unwrap();
         assert!(page.source.is_released());
