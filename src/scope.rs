@@ -102,11 +102,10 @@ pub fn changed_since(
             .permalink
             .and_then(|(value, _)| permalink::normalize(&value).ok())
             .unwrap_or_else(|| permalink::from_source(content_rel));
-        let mut cur = Some(url);
-        while let Some(u) = cur {
-            cur = permalink::parent(&u);
-            files.removed_urls.insert(u);
-        }
+        files
+            .removed_urls
+            .extend(permalink::folders_above(&url).map(str::to_string));
+        files.removed_urls.insert(url);
     }
     let config_in_repo = config.and_then(|c| repo_relative(root, c));
     let theme = format!("themes/{}/", site.config.theme);

@@ -489,14 +489,9 @@ impl Site {
 
     /// Section URLs from the home page down to `url`'s parent folder.
     pub fn ancestors(&self, url: &str) -> Vec<&Section> {
-        let mut chain = Vec::new();
-        let mut cur = permalink::parent(url);
-        while let Some(u) = cur {
-            if let Some(s) = self.sections.get(&u) {
-                chain.push(s);
-            }
-            cur = permalink::parent(&u);
-        }
+        let mut chain: Vec<&Section> = permalink::folders_above(url)
+            .filter_map(|u| self.sections.get(u))
+            .collect();
         chain.reverse();
         chain
     }
@@ -583,10 +578,8 @@ fn build_sections(pages: &[Page]) -> BTreeMap<String, Section> {
     let mut below: HashMap<&str, usize> = HashMap::new();
     below.insert("/", 0);
     for page in pages {
-        let mut cur = permalink::parent_of(&page.url);
-        while let Some(u) = cur {
+        for u in permalink::folders_above(&page.url) {
             *below.entry(u).or_insert(0) += 1;
-            cur = permalink::parent_of(u);
         }
     }
     let mut sections: BTreeMap<String, Section> = below

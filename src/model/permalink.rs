@@ -98,6 +98,12 @@ pub fn parent_of(url: &str) -> Option<&str> {
     Some(&trimmed[..=cut])
 }
 
+/// The folder URLs holding `url`, nearest first, borrowed from it: `/a/b/c/` → `/a/b/`,
+/// `/a/`, `/`.
+pub fn folders_above(url: &str) -> impl Iterator<Item = &str> {
+    std::iter::successors(parent_of(url), |u| parent_of(u))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -176,5 +182,8 @@ mod tests {
         assert_eq!(parent("/a/").as_deref(), Some("/"));
         assert_eq!(parent("/a/b.html").as_deref(), Some("/a/"));
         assert_eq!(parent("/"), None);
+        let above: Vec<&str> = folders_above("/a/b/c.html").collect();
+        assert_eq!(above, ["/a/b/", "/a/", "/"]);
+        assert_eq!(folders_above("/").count(), 0);
     }
 }
