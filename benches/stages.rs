@@ -14,7 +14,7 @@
 //!   500-family site (508 pages) in a temporary directory, and
 //!   [`ladder::validate::validate`] alone on that site as modelled. Links resolve, except
 //!   one misspelled anchor on every 25th page, so the finding path is exercised too.
-//! - `render`: [`ladder::render::render_site`] on a site of one family page (with its
+//! - `render`: [`ladder::render::render_site_into`] on a site of one family page (with its
 //!   folder indexes and the grade page) and on the 500-page site. There is no public API
 //!   that renders a single page, so the small site is the closest to "one page": it
 //!   includes the home page, folder indexes, `404.html`, `sitemap.xml` and the family views.
@@ -29,7 +29,8 @@ use std::time::Duration;
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use ladder::Options;
 use ladder::parse::parse_page;
-use ladder::render::{Theme, render_site};
+use ladder::render::families::FamilyViews;
+use ladder::render::{Theme, render_site_into};
 use ladder::slug::slugify;
 use ladder::source::SourceFile;
 use ladder::validate::validate;
@@ -438,7 +439,14 @@ fn render(c: &mut Criterion) {
             format!("render_site {pages} pages")
         };
         group.bench_function(name, |b| {
-            b.iter(|| black_box(render_site(&site, &theme, "").unwrap()))
+            b.iter(|| {
+                let views = FamilyViews::new(&site);
+                let files = render_site_into(&site, &theme, "", &views, &|f| {
+                    black_box(f);
+                    Ok(())
+                });
+                black_box(files.unwrap())
+            })
         });
     }
     group.finish();

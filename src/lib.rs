@@ -248,8 +248,10 @@ pub fn build(options: &Options) -> Result<Outcome> {
     // Rendered pages go straight to disk, in parallel: only a few are in memory at once.
     let lap = Instant::now();
     let staging = write::Staging::begin(&output)?;
-    let written =
-        render::render_site_into(&outcome.site, &theme, "", &|file| staging.write(&file))?;
+    let views = render::families::FamilyViews::new(&outcome.site);
+    let written = render::render_site_into(&outcome.site, &theme, "", &views, &|file| {
+        staging.write(&file)
+    })?;
     outcome.timings.push(("render+write", lap.elapsed()));
     let lap = Instant::now();
     staging.commit()?;

@@ -14,7 +14,6 @@ pub mod families;
 use std::collections::{BTreeMap, HashSet};
 use std::io::{self, Write};
 use std::path::Path;
-use std::sync::{Mutex, PoisonError};
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -803,7 +802,7 @@ pub fn affected_outputs(
 }
 
 /// Renders `outputs` (in parallel) with the job-family `views` of `site`;
-/// `live_reload` as for [`render_site`]. In no particular order; outputs that no longer
+/// `live_reload` as for [`render_site_into`]. In no particular order; outputs that no longer
 /// exist are left out.
 ///
 /// Errors: [`Error::Template`] naming the template when one fails to render.
@@ -822,28 +821,15 @@ pub fn render_outputs(
     Ok(files.into_iter().flatten().collect())
 }
 
-/// Renders every page, folder index, the home page, `404.html` and `sitemap.xml`, and
-/// lists assets and static files to copy. `live_reload` is inserted before `</body>`
-/// (empty for `build`). Sorted by output path.
-///
-/// Errors: [`Error::Template`] naming the template when one fails to render.
-pub fn render_site(site: &Site, theme: &Theme, live_reload: &str) -> Result<Vec<OutputFile>> {
-    let files = Mutex::new(Vec::new());
-    render_site_into(site, theme, live_reload, &|f| {
-        files.lock().unwrap_or_else(PoisonError::into_inner).push(f);
-        Ok(())
-    })?;
-    let mut files = files.into_inner().unwrap_or_else(PoisonError::into_inner);
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(files)
-}
-
-/// Renders the site as [`render_site`] does, handing each file to `sink` as soon as it
-/// is made (from several threads, in no particular order), so that no more than a few
-/// rendered pages are in memory at once. Each output path is handed over once: a
-/// generated file (page, folder index, grade matrix, `ladder.json`, `sitemap.xml`) wins
-/// over a static file or asset at the same path; a page or static file at `404.html`
-/// wins over the theme's 404 page. Returns the number of files.
+/// Renders every page, folder index, the home page, the grade matrix, `ladder.json`,
+/// `404.html` and `sitemap.xml` with the job-family `views` of `site`
+/// ([`FamilyViews::new`]), and hands each file, copies of assets and static files
+/// included, to `sink` as soon as it is made (from several threads, in no particular
+/// order), so that no more than a few rendered pages are in memory at once.
+/// `live_reload` is inserted before `</body>` (empty for `build`). Each output path is
+/// handed over once: a generated file (page, folder index, grade matrix, `ladder.json`,
+/// `sitemap.xml`) wins over a static file or asset at the same path; a page or static
+/// file at `404.html` wins over the theme's 404 page. Returns the number of files.
 ///
 /// Errors: [`Error::Template`] naming the template when one fails to render; the first
 /// error `sink` returns. Rendering stops early on an error.
@@ -851,10 +837,10 @@ pub fn render_site_into(
     site: &Site,
     theme: &Theme,
     live_reload: &str,
+    views: &FamilyViews,
     sink: &(dyn Fn(OutputFile) -> Result<()> + Sync),
 ) -> Result<usize> {
-    let views = FamilyViews::new(site);
-    let r = Renderer::new(site, theme, live_reload, &views);
+    let r = Renderer::new(site, theme, live_reload, views);
     // Pages, folder indexes, the grade matrix and `ladder.json` first: the copies below
     // give way to them. The last two are the biggest files, made one after the other
     // once the pages are done, so that their memory does not add up with the pages'.

@@ -429,10 +429,11 @@ impl LiveSite {
             &mut model_diagnostics,
         )?;
         self.model_diagnostics = model_diagnostics;
+        self.views = FamilyViews::new(&self.site);
         self.validate_and_render_all()
     }
 
-    /// Validates and renders the whole site as modelled.
+    /// Validates and renders the whole site as modelled (with `views` made from it).
     fn validate_and_render_all(&mut self) -> Result<()> {
         self.index_of = self
             .site
@@ -460,7 +461,6 @@ impl LiveSite {
             .map(|f| (f.page, validate::validate_family(&self.site, f)))
             .collect();
         self.conflicts = ConflictIndex::new(&self.site);
-        self.views = FamilyViews::new(&self.site);
         self.render_all()?;
         self.collect();
         Ok(())
@@ -497,13 +497,20 @@ impl LiveSite {
 
     fn render_all(&mut self) -> Result<()> {
         let files = std::sync::Mutex::new(HashMap::new());
-        render::render_site_into(&self.site, &self.theme, LIVE_RELOAD_SNIPPET, &|f| {
+        let sink = |f: OutputFile| {
             files
                 .lock()
                 .unwrap_or_else(std::sync::PoisonError::into_inner)
                 .insert(f.path.clone(), body(f));
             Ok(())
-        })?;
+        };
+        render::render_site_into(
+            &self.site,
+            &self.theme,
+            LIVE_RELOAD_SNIPPET,
+            &self.views,
+            &sink,
+        )?;
         self.files = Arc::new(
             files
                 .into_inner()
