@@ -90,8 +90,16 @@ fn walk_files(dir: &Path) -> Result<(Vec<FoundFile>, Vec<FoundFile>)> {
     if let Some((path, io)) = failed {
         return Err(Error::io("cannot list", path, io));
     }
-    out.sort_unstable_by(|a, b| a.rel_path.cmp(&b.rel_path));
-    links.sort_unstable_by(|a, b| a.rel_path.cmp(&b.rel_path));
+    // Names that are not UTF-8 can share a `rel_path` (each bad byte reads as U+FFFD):
+    // those are ordered by their bytes, so which one wins a permalink does not depend on
+    // the order the file system lists them in.
+    let by_path = |a: &FoundFile, b: &FoundFile| {
+        a.rel_path
+            .cmp(&b.rel_path)
+            .then_with(|| a.disk_path.cmp(&b.disk_path))
+    };
+    out.sort_unstable_by(by_path);
+    links.sort_unstable_by(by_path);
     Ok((out, links))
 }
 
@@ -238,5 +246,31 @@ mod tests {
         );
         let assets: Vec<_> = found.assets.iter().map(|f| f.rel_path.as_str()).collect();
         assert_eq!(assets, ["b/img.png"]);
+    }
+
+    /// File names that are not UTF-8 all read as `\u{fffd}.md`: they come out in the
+    /// order of their bytes, whatever order the file system lists them in (ext4 hashes
+    /// names, with a seed of its own per file system).
+    #[cfg(unix)]
+    #[test]
+    fn names_read_alike_are_ordered_by_their_bytes() {
+        use std::os::unix::ffi::OsStrExt;
+        let dir = tempfile::tempdir().unwrap();
+        let mut names: Vec<Vec<u8>> = (0x80..=0xffu8).map(|b| vec![b, b'.', b'm', b'd']).collect();
+        // Created in reverse, so that creation order is not the expected order either.
+        names.reverse();
+        for name in &names {
+            std::fs::write(dir.path().join(std::ffi::OsStr::from_bytes(name)), "x").unwrap();
+        }
+        let found = discover(dir.path()).unwrap();
+        assert_eq!(found.pages.len(), names.len());
+        assert!(found.pages.iter().all(|f| f.rel_path == "\u{fffd}.md"));
+        let got: Vec<&[u8]> = found
+            .pages
+            .iter()
+            .map(|f| f.disk_path.file_name().unwrap().as_bytes())
+            .collect();
+        names.sort();
+        assert_eq!(got, names.iter().map(Vec::as_slice).collect::<Vec<_>>());
     }
 }
