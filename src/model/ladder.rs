@@ -18,13 +18,14 @@
 //! [`Level::prose`] so validation can report them. Level headings that sit beside graded
 //! ones, look like roles and have no grade become levels without a grade.
 
+use std::cell::OnceCell;
 use std::ops::Range;
 use std::sync::LazyLock;
 
 use regex::Regex;
 use serde_json::Value;
 
-use crate::model::scale::{Grade, Scale, Track, words};
+use crate::model::scale::{Grade, Scale, Track, words, written_words};
 use crate::parse::{Heading, ParsedPage};
 
 /// Where a level's grade was read.
@@ -89,12 +90,16 @@ impl Level {
     /// [`Level::rank`], only when the title itself names a rank on `scale` ("Senior X",
     /// not "X", which reads as Intermediate): what the grade checks judge.
     pub fn named_rank(&self, scale: &Scale) -> Option<RankGuess> {
-        let w = rank_words(&self.title);
-        let found = matched_ranks(&w, scale).0;
+        self.named_rank_of(&rank_words(&self.title), scale)
+    }
+
+    /// [`Level::named_rank`] of the level, whose title's [`rank_words`] are `w`.
+    pub fn named_rank_of(&self, w: &[String], scale: &Scale) -> Option<RankGuess> {
+        let found = matched_ranks(w, scale).0;
         if found.is_empty() {
             return None;
         }
-        Some(self.narrowed(guess_rank_of(&self.title, &w, found, scale)))
+        Some(self.narrowed(guess_rank_of(&self.title, w, found, scale)))
     }
 
     /// `guess` narrowed to the track front matter states.
@@ -478,7 +483,8 @@ pub fn job_grade_prefix(heading: &str) -> Option<String> {
 }
 
 /// Whether a heading whose [`words`] are `w` names a section ("Requirements", "Senior X
-/// Responsibilities") rather than a role.
+/// Responsibilities") rather than a role. What [`TitleWords::of`] reads faster.
+#[cfg(test)]
 fn is_section_words(w: &[String]) -> bool {
     if w.iter().any(|x| x == "roles") {
         return true;
@@ -513,47 +519,88 @@ fn has_ascii_word_letters(text: &str, letters: &[u8]) -> bool {
         .any(|w| w.eq_ignore_ascii_case(letters))
 }
 
-/// What [`prose_levels`] reads from a heading's text.
+/// What [`prose_levels`] reads first from a heading's text (its significant words are
+/// needed far less often, see [`HeadingWords::significant`]).
+#[derive(Debug, PartialEq, Eq)]
 struct TitleWords {
     /// Whether its [`words`] include "levels".
     levels: bool,
     /// Whether it names a section rather than a role ([`is_section_words`]).
     section: bool,
-    /// Its [`significant_words`].
-    significant: Vec<String>,
 }
 
 impl TitleWords {
+    /// Read from the words as written, without making [`words`]: spelling out
+    /// abbreviations neither makes nor removes a word of the section lists, "roles" or
+    /// "levels" (it makes `senior`, `manager`, `vp` and `evp` of `sr`, `mgr`, `vp`,
+    /// `vice president` and `executive`), so the first, the last and any of the words are
+    /// the ones as written, lowercased as [`words`] does.
     fn of(title: &str) -> TitleWords {
+        let (mut first, mut last) = (None, None);
+        let (mut roles, mut levels) = (false, false);
+        for w in written_words(title) {
+            first.get_or_insert(w);
+            last = Some(w);
+            roles = roles || lowercased_in(w, &["roles"]);
+            levels = levels || lowercased_in(w, &["levels"]);
+        }
+        let section = roles
+            || match (first, last) {
+                (Some(first), Some(last)) => {
+                    lowercased_in(first, SECTION_FIRST_WORDS)
+                        || lowercased_in(last, SECTION_LAST_WORDS)
+                }
+                _ => true,
+            };
+        TitleWords { levels, section }
+    }
+
+    /// [`TitleWords::of`] as its definition says, from [`words`].
+    #[cfg(test)]
+    fn of_words(title: &str) -> TitleWords {
         let w = words(title);
         TitleWords {
             levels: w.iter().any(|x| x == "levels"),
             section: is_section_words(&w),
-            significant: significant_of(w),
         }
     }
 }
 
-/// The [`TitleWords`] of a page's headings, each worked out once, when first asked for.
+/// Whether the word `w` as written, lowercased as [`words`] lowercases it, is one of
+/// `list` (lowercase words).
+fn lowercased_in(w: &str, list: &[&str]) -> bool {
+    if w.is_ascii() {
+        list.iter().any(|x| w.eq_ignore_ascii_case(x))
+    } else {
+        list.contains(&w.to_lowercase().as_str())
+    }
+}
+
+/// The [`TitleWords`] and significant words of a page's headings, each worked out once,
+/// when first asked for.
 struct HeadingWords<'h> {
     headings: &'h [Heading],
-    cells: Vec<std::cell::OnceCell<TitleWords>>,
+    cells: Vec<OnceCell<TitleWords>>,
+    significant: Vec<OnceCell<Vec<String>>>,
 }
 
 impl<'h> HeadingWords<'h> {
     fn new(headings: &'h [Heading]) -> Self {
         HeadingWords {
             headings,
-            cells: headings
-                .iter()
-                .map(|_| std::cell::OnceCell::new())
-                .collect(),
+            cells: headings.iter().map(|_| OnceCell::new()).collect(),
+            significant: headings.iter().map(|_| OnceCell::new()).collect(),
         }
     }
 
     /// The words of heading `i`.
     fn get(&self, i: usize) -> &TitleWords {
         self.cells[i].get_or_init(|| TitleWords::of(&self.headings[i].text))
+    }
+
+    /// The [`significant_words`] of heading `i`.
+    fn significant(&self, i: usize) -> &[String] {
+        self.significant[i].get_or_init(|| significant_words(&self.headings[i].text))
     }
 }
 
@@ -596,14 +643,25 @@ pub fn matched_ranks<'s>(
 /// The words of a title that can name its rank: significant words up to "to"/"for"
 /// ("Executive Business Administrator to the CEO": the qualifier names no rank of it).
 pub fn rank_words(title: &str) -> Vec<String> {
-    let mut all = words(title);
+    let (mut significant, rank) = significant_and_rank_words(title);
+    significant.truncate(rank);
+    significant
+}
+
+/// A title's [`significant_words`], and how many of them, from the first, are its
+/// [`rank_words`] (those before "to" or "for", which are stop words): both from one
+/// reading of its [`words`].
+pub fn significant_and_rank_words(title: &str) -> (Vec<String>, usize) {
+    let all = words(title);
     let cut = all
         .iter()
         .position(|w| w == "to" || w == "for")
         .unwrap_or(all.len());
-    all.truncate(cut);
-    all.retain(|w| !STOP_WORDS.contains(&w.as_str()));
-    all
+    let rank = all[..cut]
+        .iter()
+        .filter(|w| !STOP_WORDS.contains(&w.as_str()))
+        .count();
+    (significant_of(all), rank)
 }
 
 /// Reads the rank of a level title on `scale`.
@@ -787,8 +845,7 @@ fn section_end(parsed: &ParsedPage, i: usize) -> usize {
 fn heading_span_end(text: &str, h: &Heading) -> usize {
     // The heading's own line ends at the first `\n` after its start (a lone `\r` was
     // read as `\n` by `SourceFile::new`; `section` keeps the range from reversing).
-    text[h.span.start..]
-        .find('\n')
+    memchr::memchr(b'\n', &text.as_bytes()[h.span.start..])
         .map_or(text.len(), |e| h.span.start + e + 1)
 }
 
@@ -837,15 +894,18 @@ fn prose_levels(page_title: &str, parsed: &ParsedPage) -> Vec<Level> {
         let (prefix, statement) = match &prefixes[gi] {
             Some(prefix) => (prefix.clone(), read_statement(text, range)),
             None => {
-                // Most sections never mention a grade: skip the regexes for them.
-                if RADE.find(&text.as_bytes()[range.clone()]).is_none() {
+                // Most sections never mention a grade, and section headings
+                // ("Requirements", whose links may name a `#job-grade`) name no level:
+                // skip reading a sentence for them.
+                if RADE.find(&text.as_bytes()[range.clone()]).is_none() || words_of.get(gi).section
+                {
                     continue;
                 }
                 let st = read_statement(text, range);
                 let is_sentence = st.role.is_some()
                     && st.grade.is_some()
                     && st.text.to_lowercase().contains("grade");
-                if !is_sentence || words_of.get(gi).section {
+                if !is_sentence {
                     continue;
                 }
                 (g.text.clone(), st)
@@ -868,11 +928,11 @@ fn prose_levels(page_title: &str, parsed: &ParsedPage) -> Vec<Level> {
             let want = significant_words(&prefix);
             (0..gi)
                 .rev()
-                .find(|&h| headings[h].level <= g.level && words_of.get(h).significant == want)
+                .find(|&h| headings[h].level <= g.level && words_of.significant(h) == want)
                 .or_else(|| {
                     parent
                         .filter(role_heading)
-                        .filter(|&p| words_of.get(p).significant.iter().any(|w| want.contains(w)))
+                        .filter(|&p| words_of.significant(p).iter().any(|w| want.contains(w)))
                 })
         };
         let (title, title_span, anchor) = match level_heading {
@@ -920,9 +980,16 @@ fn prose_levels(page_title: &str, parsed: &ParsedPage) -> Vec<Level> {
         .find(|&i| has_ascii_word_letters(&headings[i].text, b"levels") && words_of.get(i).levels)
         .or_else(|| graded.iter().min().copied())
         .unwrap_or(0);
-    let page_words = significant_words(page_title);
-    let level_words: Vec<Vec<String>> =
-        levels.iter().map(|l| significant_words(&l.title)).collect();
+    // The family's and the levels' words, made for the first heading that gets this far.
+    let titles_words = OnceCell::new();
+    let titles_words = || {
+        titles_words.get_or_init(|| {
+            let page = significant_words(page_title);
+            let levels: Vec<Vec<String>> =
+                levels.iter().map(|l| significant_words(&l.title)).collect();
+            (page, levels)
+        })
+    };
     let mut extra: Vec<(usize, Level)> = Vec::new();
     // The tests cheapest first: a heading's words are worked out only for headings that
     // sit beside a graded one.
@@ -944,8 +1011,9 @@ fn prose_levels(page_title: &str, parsed: &ParsedPage) -> Vec<Level> {
         }
         // A heading repeating the family's title introduces the family; one repeating a
         // graded level's title is that level's intro (or a copy of its heading).
-        let mine = &words_of.get(i).significant;
-        if *mine == page_words || level_words.contains(mine) {
+        let mine = words_of.significant(i);
+        let (page_words, level_words) = titles_words();
+        if mine == page_words.as_slice() || level_words.iter().any(|w| w == mine) {
             continue;
         }
         // Headings under "Specialties" (or any other section) describe specialties, not
@@ -957,8 +1025,7 @@ fn prose_levels(page_title: &str, parsed: &ParsedPage) -> Vec<Level> {
         // sibling that is not a rank word.
         let shares = siblings.any(|&s| {
             words_of
-                .get(s)
-                .significant
+                .significant(s)
                 .iter()
                 .any(|w| mine.contains(w) && !is_rank_word(w))
         });
@@ -1206,7 +1273,7 @@ fn find_in(parsed: &ParsedPage, from: Range<usize>, needle: &str) -> Option<Rang
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::scale::Scales;
+    use crate::model::scale::{Scales, generated_texts};
 
     fn rank(title: &str) -> (Option<Track>, Vec<String>) {
         let scales = Scales::default();
@@ -1469,18 +1536,7 @@ mod tests {
             "the  is ",
             "the \n is\n",
         ];
-        let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
-        let mut next = |n: usize| {
-            seed = seed
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1_442_695_040_888_963_407);
-            (seed >> 33) as usize % n
-        };
-        for _ in 0..50_000 {
-            let mut text = String::new();
-            for _ in 0..1 + next(9) {
-                text.push_str(pieces[next(pieces.len())]);
-            }
+        for text in generated_texts(&pieces, 9, 50_000) {
             let want = role_re
                 .captures(&text)
                 .and_then(|c| c.get(1))
@@ -1494,6 +1550,61 @@ mod tests {
         // The role can be a white space char, when that is the only way to match.
         assert_eq!(role_span("the\n  ARE\u{85}is"), Some(4..5));
         assert_eq!(role_span("the \n\tis x"), None);
+    }
+
+    #[test]
+    fn heading_words_read_as_written_are_the_words_of_the_definition() {
+        // `TitleWords::of` reads the words as written; `of_words` spells them out first.
+        let mut pieces: Vec<&str> = vec![
+            "",
+            " ",
+            ", ",
+            "-",
+            "(",
+            ")",
+            "Vice",
+            "vice",
+            "President",
+            "PRESIDENT",
+            "Executive",
+            "executive",
+            "VP",
+            "vp",
+            "Sr.",
+            "sr",
+            "Mgr",
+            "mgr",
+            "Senior",
+            "Manager",
+            "Roles",
+            "roles",
+            "LEVELS",
+            "Levels",
+            "levels",
+            "Backend",
+            "Engineer",
+            "Stra\u{df}e",
+            "\u{c9}",
+            "\u{212A}pis",
+            "s\u{212A}ills",
+            "\u{17f}kills",
+            "R&D",
+            "\u{a0}",
+            "2",
+        ];
+        pieces.extend(SECTION_FIRST_WORDS);
+        pieces.extend(SECTION_LAST_WORDS);
+        let spaced: Vec<String> = pieces.iter().map(|p| format!("{p} ")).collect();
+        pieces.extend(spaced.iter().map(String::as_str));
+        for title in generated_texts(&pieces, 7, 50_000) {
+            assert_eq!(
+                TitleWords::of(&title),
+                TitleWords::of_words(&title),
+                "{title:?}"
+            );
+        }
+        assert!(TitleWords::of("Senior S\u{212A}ILLS").section);
+        assert!(!TitleWords::of("Engineering Vice President").section);
     }
 
     #[test]

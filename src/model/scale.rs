@@ -306,31 +306,43 @@ fn resolve(config: &ScaleConfig) -> Result<Scale, String> {
 /// spelled out: `Sr.` → `senior`, `Mgr` → `manager`, `Vice President` → `vp`,
 /// `Executive VP` → `evp`.
 pub fn words(title: &str) -> Vec<String> {
-    // Called for every title and heading many times over: split without allocating
-    // (ASCII titles, nearly all, byte by byte), and lowercase ASCII words the cheap way.
-    if title.is_ascii() {
-        normalized_words(AsciiWords { title, at: 0 })
-    } else {
-        normalized_words(
-            title
-                .split(|c: char| !c.is_alphanumeric() && c != '&')
-                .filter(|w| !w.is_empty()),
-        )
+    normalized_words(written_words(title))
+}
+
+/// The words of a title as written, before [`words`] lowercases them and spells out
+/// abbreviations: its runs of letters, digits and `&` (Unicode letters and digits),
+/// borrowed from `title`, none empty.
+pub fn written_words(title: &str) -> WrittenWords<'_> {
+    WrittenWords {
+        title,
+        at: 0,
+        ascii: title.is_ascii(),
     }
 }
 
-/// The words of an ASCII title as written: its runs of letters, digits and `&` (what
-/// [`words`] splits any title into).
-struct AsciiWords<'t> {
+/// The iterator of [`written_words`].
+pub struct WrittenWords<'t> {
     title: &'t str,
     /// Where the rest of the title starts.
     at: usize,
+    /// Whether the title is ASCII (nearly all are): then it is split byte by byte.
+    ascii: bool,
 }
 
-impl<'t> Iterator for AsciiWords<'t> {
+impl<'t> Iterator for WrittenWords<'t> {
     type Item = &'t str;
 
     fn next(&mut self) -> Option<&'t str> {
+        if !self.ascii {
+            let is_word = |c: char| c.is_alphanumeric() || c == '&';
+            let rest = &self.title[self.at..];
+            let start = rest.find(is_word)?;
+            let len = rest[start..]
+                .find(|c: char| !is_word(c))
+                .unwrap_or(rest.len() - start);
+            self.at += start + len;
+            return Some(&rest[start..start + len]);
+        }
         let b = self.title.as_bytes();
         let mut i = self.at;
         while i < b.len() && !WORD_BYTE[usize::from(b[i])] {
@@ -348,7 +360,7 @@ impl<'t> Iterator for AsciiWords<'t> {
     }
 }
 
-/// Which bytes [`AsciiWords`] keeps in words: ASCII letters and digits, and `&`.
+/// Which bytes [`WrittenWords`] keeps in words of an ASCII title: ASCII letters and digits, and `&`.
 const WORD_BYTE: [bool; 256] = {
     let mut table = [false; 256];
     let mut i = 0;
@@ -395,6 +407,26 @@ fn normalized_words<'t>(raw: impl Iterator<Item = &'t str>) -> Vec<String> {
         }
     }
     out
+}
+
+/// Test inputs: `count` texts, each of 1 to `most` of `pieces` (repeats allowed), picked
+/// by a fixed pseudo-random sequence, the same on every run.
+#[cfg(test)]
+pub(crate) fn generated_texts(pieces: &[&str], most: usize, count: usize) -> Vec<String> {
+    let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = |n: usize| {
+        seed = seed
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (seed >> 33) as usize % n
+    };
+    (0..count)
+        .map(|_| {
+            (0..1 + next(most))
+                .map(|_| pieces[next(pieces.len())])
+                .collect()
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -518,5 +550,20 @@ mod tests {
         assert_eq!(words("Executive\tVice President"), ["evp"]);
         assert_eq!(words("Ingénieur  Senior"), ["ingénieur", "senior"]);
         assert!(words(" - , ").is_empty());
+    }
+
+    #[test]
+    fn written_words_split_as_a_split_on_non_word_chars() {
+        let pieces = [
+            "", " ", "Sr.", "Mgr", "R&D", "Straße", "É", "-", "日本", "\u{A0}", "\t", "_", "9.5",
+            "x", "ſ", "\u{212A}", ",", "&",
+        ];
+        for title in generated_texts(&pieces, 8, 20_000) {
+            let want: Vec<&str> = title
+                .split(|c: char| !c.is_alphanumeric() && c != '&')
+                .filter(|w| !w.is_empty())
+                .collect();
+            assert_eq!(written_words(&title).collect::<Vec<_>>(), want, "{title:?}");
+        }
     }
 }

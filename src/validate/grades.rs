@@ -21,7 +21,9 @@ use std::cell::OnceCell;
 use std::ops::Range;
 
 use crate::diagnostic::{Diagnostic, Rule};
-use crate::model::ladder::{JobFamily, Level, RankGuess, matched_ranks, significant_words};
+use crate::model::ladder::{
+    JobFamily, Level, RankGuess, matched_ranks, significant_and_rank_words, significant_words,
+};
 use crate::model::scale::{Grade, Scale, Track, words};
 use crate::model::{Page, Site};
 
@@ -89,15 +91,18 @@ fn check_family_graded(site: &Site, family: &JobFamily, diags: &mut Vec<Diagnost
         );
     }
 
-    // Each level's rank, read once for the rules below: only titles that name a rank
-    // ("Senior X", not "X") are judged by it.
-    let ranks: Vec<Option<RankGuess>> = family.levels.iter().map(|l| l.named_rank(scale)).collect();
-    // Each level's significant words, read once for the rules below and the key.
-    let words: Vec<Vec<String>> = family
+    // Each level's significant words, read once for the rules below and the key, and its
+    // rank, read from the first of them: only titles that name a rank ("Senior X", not
+    // "X") are judged by it.
+    let (words, ranks): (Vec<Vec<String>>, Vec<Option<RankGuess>>) = family
         .levels
         .iter()
-        .map(|l| significant_words(&l.title))
-        .collect();
+        .map(|l| {
+            let (words, rank_words) = significant_and_rank_words(&l.title);
+            let rank = l.named_rank_of(&words[..rank_words], scale);
+            (words, rank)
+        })
+        .unzip();
     let mut seen: HashMap<&[String], &Level> = HashMap::new();
     for ((level, rank), key) in family.levels.iter().zip(&ranks).zip(&words) {
         check_level(file, scale, level, key, rank.as_ref(), diags);
