@@ -25,7 +25,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 use serde_json::Value;
 
-use crate::model::scale::{Grade, Scale, Track, words, written_words};
+use crate::model::scale::{Grade, Rank, Scale, Track, words, written_words};
 use crate::parse::{Heading, ParsedPage};
 
 /// Where a level's grade was read.
@@ -303,7 +303,7 @@ pub fn read_statement(text: &str, range: Range<usize>) -> GradeStatement {
         .filter(|(_, p)| may_have_digit(p))
         .find_map(|(start, p)| {
             let plain = plain_with_offsets(p);
-            let number = GRADE_RE.captures(&plain.text)?.get(1)?.range();
+            let number = grade_number(&plain.text)?;
             Some((start, p, plain, Some(number)))
         });
     // Else the first paragraph, in which `GRADE_RE` finds nothing (it was searched, or
@@ -334,12 +334,13 @@ pub fn read_statement(text: &str, range: Range<usize>) -> GradeStatement {
         .and_then(|m| Grade::parse(&plain[m.clone()]).map(|g| (g, span(m))));
     let role = role_span(plain).map(|m| (plain[m.clone()].trim().to_string(), span(m)));
     // Its first 120 chars, sliced rather than collected char by char.
-    let line = plain.lines().next().unwrap_or("").trim();
-    let first_line = match line.char_indices().nth(120) {
-        Some((cut, _)) => &line[..cut],
-        None => line,
-    }
-    .to_string();
+    // (`lines` would strip a `\r` before the `\n`: so does `trim`.)
+    let line = plain[..memchr::memchr(b'\n', plain.as_bytes()).unwrap_or(plain.len())].trim();
+    // A line of at most 120 bytes has at most 120 chars.
+    let cut = (line.len() > 120)
+        .then(|| line.char_indices().nth(120))
+        .flatten();
+    let first_line = cut.map_or(line, |(cut, _)| &line[..cut]).to_string();
     let declined = grade.is_none() && {
         let lower = plain.to_lowercase();
         lower.contains("not aligned to a")
@@ -353,6 +354,69 @@ pub fn read_statement(text: &str, range: Range<usize>) -> GradeStatement {
         text: first_line,
         declined,
     }
+}
+
+/// The span of the number of the first grade `plain` gives ("grade 7", "Grade #7",
+/// "job grade level 11", "level 11", "grades: 6"): what [`GRADE_RE`]'s group captures,
+/// matched by hand in ASCII text (the regex took more instructions than the rest of
+/// reading a grade sentence), by the regex in other text.
+fn grade_number(plain: &str) -> Option<Range<usize>> {
+    if !plain.is_ascii() {
+        return Some(GRADE_RE.captures(plain)?.get(1)?.range());
+    }
+    let b = plain.as_bytes();
+    // ASCII `\w`: what `\b` tells from the rest.
+    let word = |i: usize| {
+        b.get(i)
+            .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_')
+    };
+    let digit = |i: usize| b.get(i).is_some_and(u8::is_ascii_digit);
+    // The first keyword, at a word boundary, that a number follows: the regex's leftmost
+    // match ("job" before a keyword only moves where the match starts, not its number).
+    (0..b.len().saturating_sub(4)).find_map(|k| {
+        let keyword = &b[k..k + 5];
+        if !matches!(b[k] | 0x20, b'g' | b'l')
+            || !(keyword.eq_ignore_ascii_case(b"grade") || keyword.eq_ignore_ascii_case(b"level"))
+            || (k > 0 && word(k - 1))
+        {
+            return None;
+        }
+        // `s?\s*:?\s*\[?\s*#?`: each part's chars are of its own kind, so taking each
+        // greedily is the only way through.
+        let mut i = k + 5;
+        let skip_ws = |mut i: usize| {
+            while b
+                .get(i)
+                .is_some_and(|c| c.is_ascii_whitespace() || *c == 0x0B)
+            {
+                i += 1;
+            }
+            i
+        };
+        if matches!(b.get(i), Some(b's' | b'S')) {
+            i += 1;
+        }
+        i = skip_ws(i);
+        for mark in [b':', b'[', b'#'] {
+            if b.get(i) == Some(&mark) {
+                i += 1;
+            }
+            if mark != b'#' {
+                i = skip_ws(i);
+            }
+        }
+        // `(\d{1,2}(?:\.\d)?)\b`, longest first.
+        if !digit(i) {
+            return None;
+        }
+        let whole = if digit(i + 1) { i + 2 } else { i + 1 };
+        let tenth = (b.get(whole) == Some(&b'.') && digit(whole + 1)).then_some(whole + 2);
+        tenth
+            .into_iter()
+            .chain([whole])
+            .find(|&end| !word(end))
+            .map(|end| i..end)
+    })
 }
 
 /// The paragraphs of a section, each as (offset in the section, text): runs of lines
@@ -416,7 +480,8 @@ fn role_span(plain: &str) -> Option<Range<usize>> {
     // `(.+?)` ends at the first white space (at least one char in, on the first line)
     // after which the white space run is followed by a verb and white space. The run
     // is taken whole by the second `\s+`, since the verbs start with letters.
-    let line_end = plain[start..].find('\n').map_or(plain.len(), |i| start + i);
+    let line_end =
+        memchr::memchr(b'\n', &plain.as_bytes()[start..]).map_or(plain.len(), |i| start + i);
     let mut prev_ws = true;
     for (i, c) in plain[start..].char_indices() {
         let at = start + i;
@@ -450,6 +515,14 @@ fn role_span(plain: &str) -> Option<Range<usize>> {
 /// Whether `text` starts with `is`, `are`, `will be` or `can be` (any case, as regex's
 /// `(?i)` matches: `ſ` is an `s`) followed by a white space char.
 fn verb_then_space(text: &str) -> bool {
+    // Each verb starts with an ASCII letter that only its ASCII cases match.
+    if !text
+        .as_bytes()
+        .first()
+        .is_some_and(|b| matches!(b.to_ascii_lowercase(), b'i' | b'a' | b'w' | b'c'))
+    {
+        return false;
+    }
     ["is", "are", "will be", "can be"].iter().any(|verb| {
         let mut chars = text.chars();
         verb.chars().all(|v| {
@@ -465,21 +538,46 @@ fn verb_then_space(text: &str) -> bool {
 pub fn job_grade_prefix(heading: &str) -> Option<String> {
     // The pattern needs the word "grade" (none of its letters has a non-ASCII case
     // variant): most headings fail that without running it.
-    if !heading
-        .as_bytes()
-        .windows(5)
-        .any(|w| w.eq_ignore_ascii_case(b"grade"))
-    {
+    if !has_ascii_word_letters(heading, b"grade") {
         return None;
     }
-    let c = JOB_GRADE_HEADING_RE.captures(heading.trim())?;
-    let prefix = c
-        .get(1)
-        .map_or("", |m| m.as_str())
+    let prefix = job_grade_heading_group(heading.trim())?
         .trim()
         .trim_end_matches(['-', '–', '—', ':', ','])
         .trim();
     Some(prefix.to_string())
+}
+
+/// What [`JOB_GRADE_HEADING_RE`]'s group captures in `heading`: matched by hand in
+/// ASCII headings (the only work the regex did was parse them back to front), by the
+/// regex in others.
+fn job_grade_heading_group(heading: &str) -> Option<&str> {
+    if !heading.is_ascii() {
+        return JOB_GRADE_HEADING_RE
+            .captures(heading)
+            .map(|c| c.get(1).map_or("", |m| m.as_str()));
+    }
+    // `\bjob\s*grades?\b[\s:]*$`, from the end: the white space and colons, the
+    // keyword, white space, "job" after a word boundary.
+    fn strip_end<'s>(s: &'s str, word: &str) -> Option<&'s str> {
+        let cut = s.len().checked_sub(word.len())?;
+        s.as_bytes()[cut..]
+            .eq_ignore_ascii_case(word.as_bytes())
+            .then(|| &s[..cut])
+    }
+    let rest = heading.trim_end_matches(|c: char| c.is_whitespace() || c == ':');
+    let rest = strip_end(rest, "grades").or_else(|| strip_end(rest, "grade"))?;
+    let rest = strip_end(rest.trim_end_matches(char::is_whitespace), "job")?;
+    if rest
+        .bytes()
+        .next_back()
+        .is_some_and(|c| c.is_ascii_alphanumeric() || c == b'_')
+    {
+        return None;
+    }
+    // `^(.*?)[\s,:\-–—]*`: the group stops before the separators, and holds no `\n`.
+    let group = rest.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, ',' | ':' | '-'));
+    (!group.contains('\n')).then_some(group)
 }
 
 /// Whether a heading whose [`words`] are `w` names a section ("Requirements", "Senior X
@@ -511,12 +609,16 @@ fn significant_of(words: Vec<String>) -> Vec<String> {
         .collect()
 }
 
-/// Whether `text` holds `letters` (lowercase ASCII) in any ASCII case: what a word of
+/// Whether `text` holds `letters` (lowercase ASCII, not empty) in any ASCII case: what a word of
 /// [`words`] equal to `letters` needs.
 fn has_ascii_word_letters(text: &str, letters: &[u8]) -> bool {
-    text.as_bytes()
-        .windows(letters.len())
-        .any(|w| w.eq_ignore_ascii_case(letters))
+    // Compared where the first letter is, in either case.
+    let (b, first) = (text.as_bytes(), letters[0]);
+    memchr::memchr2_iter(first, first.to_ascii_uppercase(), b).any(|i| {
+        b[i..]
+            .get(..letters.len())
+            .is_some_and(|w| w.eq_ignore_ascii_case(letters))
+    })
 }
 
 /// What [`prose_levels`] reads first from a heading's text (its significant words are
@@ -541,8 +643,9 @@ impl TitleWords {
         for w in written_words(title) {
             first.get_or_insert(w);
             last = Some(w);
-            roles = roles || lowercased_in(w, &["roles"]);
-            levels = levels || lowercased_in(w, &["levels"]);
+            // No char but an ASCII letter lowercases to a letter of these words.
+            roles = roles || w.eq_ignore_ascii_case("roles");
+            levels = levels || w.eq_ignore_ascii_case("levels");
         }
         let section = roles
             || match (first, last) {
@@ -606,23 +709,40 @@ impl<'h> HeadingWords<'h> {
 
 /// The ranks named in `words` (contiguous, longest first, without overlap; C-level
 /// abbreviations read as `Chief`), and which words they cover.
-pub fn matched_ranks<'s>(
-    words: &[String],
-    scale: &'s Scale,
-) -> (Vec<&'s crate::model::scale::Rank>, Vec<bool>) {
-    let w: Vec<&str> = words
+pub fn matched_ranks<'s>(words: &[String], scale: &'s Scale) -> (Vec<&'s Rank>, Vec<bool>) {
+    let w = rank_reading(words);
+    // Only the ranks whose first word the title has can match (most titles have one
+    // rank word or none), tried in the scale's order.
+    let mut candidates: Vec<usize> = w
+        .iter()
+        .flat_map(|x| scale.ranks_starting_with(x))
+        .copied()
+        .collect();
+    candidates.sort_unstable();
+    candidates.dedup();
+    ranks_in(&w, candidates.into_iter().map(|k| &scale.ranks[k]))
+}
+
+/// Title words as ranks are read from them: C-level abbreviations as `chief`.
+fn rank_reading(words: &[String]) -> Vec<&str> {
+    words
         .iter()
         .map(|x| {
-            if CHIEF_ABBREVIATIONS.contains(&x.as_str()) {
+            if x.starts_with('c') && CHIEF_ABBREVIATIONS.contains(&x.as_str()) {
                 "chief"
             } else {
                 x.as_str()
             }
         })
-        .collect();
+        .collect()
+}
+
+/// [`matched_ranks`] in the words `w` (read by [`rank_reading`]) among `ranks`, each
+/// tried in turn at its first place among the words not yet used.
+fn ranks_in<'s>(w: &[&str], ranks: impl Iterator<Item = &'s Rank>) -> (Vec<&'s Rank>, Vec<bool>) {
     let mut used = vec![false; w.len()];
     let mut found = Vec::new();
-    for rank in &scale.ranks {
+    for rank in ranks {
         let n = rank.words.len();
         if n == 0 || n > w.len() {
             continue;
@@ -673,12 +793,7 @@ pub fn guess_rank(title: &str, scale: &Scale) -> RankGuess {
 
 /// [`guess_rank`] of `title`, whose [`rank_words`] are `w`, naming the ranks `found`
 /// ([`matched_ranks`] of `w`).
-fn guess_rank_of(
-    title: &str,
-    w: &[String],
-    found: Vec<&crate::model::scale::Rank>,
-    scale: &Scale,
-) -> RankGuess {
+fn guess_rank_of(title: &str, w: &[String], found: Vec<&Rank>, scale: &Scale) -> RankGuess {
     let none = RankGuess {
         track: None,
         readings: Vec::new(),
@@ -695,64 +810,67 @@ fn guess_rank_of(
         return none;
     }
     let has = |x: &str| w.iter().any(|v| v == x);
-    let found: Vec<(Track, String, Grade)> = found
-        .into_iter()
-        .map(|r| (r.track, r.name.clone(), r.grade))
-        .collect();
-    let ic: Vec<_> = found
+    // Ranks are referred to until the reading is chosen; only it is copied.
+    let reading = |r: &Rank| (r.track, r.name.clone(), r.grade);
+    let ic: Vec<&Rank> = found
         .iter()
-        .filter(|f| f.0 == Track::IndividualContributor)
-        .cloned()
+        .copied()
+        .filter(|r| r.track == Track::IndividualContributor)
         .collect();
-    let mgmt: Vec<_> = found
+    let mgmt: Vec<&Rank> = found
         .iter()
-        .filter(|f| f.0 == Track::Management)
-        .cloned()
+        .copied()
+        .filter(|r| r.track == Track::Management)
         .collect();
     let rank_named = |track: Track, name: &str| {
         scale
             .ranks
             .iter()
             .find(|r| r.track == track && r.name.eq_ignore_ascii_case(name))
-            .map(|r| (r.track, r.name.clone(), r.grade))
     };
     let intermediate = || rank_named(Track::IndividualContributor, "Intermediate");
-    let manager_only = mgmt.iter().all(|m| m.1.eq_ignore_ascii_case("manager"));
+    let manager_only = mgmt.iter().all(|m| m.name.eq_ignore_ascii_case("manager"));
 
     if !mgmt.is_empty() && !manager_only {
         // Director, VP, Chief, …: management, read by its highest rank.
-        let best = mgmt.iter().max_by_key(|m| m.2).cloned();
+        let best = mgmt.iter().copied().max_by_key(|m| m.grade);
         return RankGuess {
             track: Some(Track::Management),
-            readings: best.into_iter().collect(),
+            readings: best.map(reading).into_iter().collect(),
         };
     }
     if mgmt.is_empty() {
-        let reading = ic.iter().max_by_key(|m| m.2).cloned().or_else(intermediate);
+        let best = ic
+            .iter()
+            .copied()
+            .max_by_key(|m| m.grade)
+            .or_else(intermediate);
         return RankGuess {
             track: Some(Track::IndividualContributor),
-            readings: reading.into_iter().collect(),
+            readings: best.map(reading).into_iter().collect(),
         };
     }
     // "Manager" is in the title: a people manager, or an IC role noun (Product Manager)?
     let first_role_word = w.iter().position(|x| x != "senior" && x != "intermediate");
     let manager_first = first_role_word.is_some_and(|i| w[i] == "manager");
     // "Intermediate" is the default level and says nothing about the track.
-    let other_ic = ic
-        .iter()
-        .any(|r| !r.1.eq_ignore_ascii_case("senior") && !r.1.eq_ignore_ascii_case("intermediate"));
+    let other_ic = ic.iter().any(|r| {
+        !r.name.eq_ignore_ascii_case("senior") && !r.name.eq_ignore_ascii_case("intermediate")
+    });
     // "Associate Manager": a rank of its own that the scale does not list.
     if w.windows(2).any(|p| {
-        p[1] == "manager" && p[0] != "senior" && ic.iter().any(|r| r.1.eq_ignore_ascii_case(&p[0]))
+        p[1] == "manager"
+            && p[0] != "senior"
+            && ic.iter().any(|r| r.name.eq_ignore_ascii_case(&p[0]))
     }) {
         return none;
     }
     if other_ic {
         // Staff/Principal/Associate Program Manager: the IC ladder.
-        let reading = ic.iter().max_by_key(|m| m.2).cloned();
+        let best = ic.iter().copied().max_by_key(|m| m.grade);
         return RankGuess {
             track: Some(Track::IndividualContributor),
-            readings: reading.into_iter().collect(),
+            readings: best.map(reading).into_iter().collect(),
         };
     }
     let senior = has("senior");
@@ -765,7 +883,7 @@ fn guess_rank_of(
         // "Manager, Red Team", "Senior Manager, Field Security".
         return RankGuess {
             track: Some(Track::Management),
-            readings: as_manager.into_iter().collect(),
+            readings: as_manager.map(reading).into_iter().collect(),
         };
     }
     let as_ic = if senior {
@@ -775,7 +893,7 @@ fn guess_rank_of(
     };
     RankGuess {
         track: None,
-        readings: as_ic.into_iter().chain(as_manager).collect(),
+        readings: as_ic.into_iter().chain(as_manager).map(reading).collect(),
     }
 }
 
@@ -883,6 +1001,12 @@ fn prose_levels(page_title: &str, parsed: &ParsedPage) -> Vec<Level> {
     let prefixes: Vec<Option<String>> =
         headings.iter().map(|h| job_grade_prefix(&h.text)).collect();
     let parents = parents(headings);
+    // Where "rade" is on the page, found once for every section.
+    let rade: Vec<usize> = RADE.find_iter(text.as_bytes()).collect();
+    let mentions_grade = |range: &Range<usize>| {
+        let first = rade.partition_point(|&at| at < range.start);
+        rade.get(first).is_some_and(|&at| at + 4 <= range.end)
+    };
     let mut levels: Vec<Level> = Vec::new();
     let mut level_headings: Vec<Option<usize>> = Vec::new();
     let mut statement_headings: Vec<usize> = Vec::new();
@@ -897,8 +1021,7 @@ fn prose_levels(page_title: &str, parsed: &ParsedPage) -> Vec<Level> {
                 // Most sections never mention a grade, and section headings
                 // ("Requirements", whose links may name a `#job-grade`) name no level:
                 // skip reading a sentence for them.
-                if RADE.find(&text.as_bytes()[range.clone()]).is_none() || words_of.get(gi).section
-                {
+                if !mentions_grade(&range) || words_of.get(gi).section {
                     continue;
                 }
                 let st = read_statement(text, range);
@@ -1481,6 +1604,11 @@ mod tests {
         }
     }
 
+    /// The span of what `re`'s first group captures in its first match in `text`.
+    fn first_group(re: &Regex, text: &str) -> Option<Range<usize>> {
+        re.captures(text).and_then(|c| c.get(1)).map(|m| m.range())
+    }
+
     #[test]
     fn role_span_is_the_role_pattern_s_group() {
         // What `role_span` matches by hand, as a regex: they must agree on any text.
@@ -1537,11 +1665,7 @@ mod tests {
             "the \n is\n",
         ];
         for text in generated_texts(&pieces, 9, 50_000) {
-            let want = role_re
-                .captures(&text)
-                .and_then(|c| c.get(1))
-                .map(|m| m.range());
-            assert_eq!(role_span(&text), want, "{text:?}");
+            assert_eq!(role_span(&text), first_group(&role_re, &text), "{text:?}");
         }
         assert_eq!(role_span("The Senior X is a grade 7."), Some(4..12));
         assert_eq!(role_span(" the  X  Y \u{A0}iſ\n7"), Some(6..10));
@@ -1608,6 +1732,111 @@ mod tests {
     }
 
     #[test]
+    fn ranks_are_matched_as_when_every_rank_is_tried() {
+        // `matched_ranks` tries only the ranks whose first word the title has.
+        let config: crate::model::scale::ScaleConfig = toml::from_str(
+            "[ic]\n\"Senior Staff\" = 9\nStaff = 8\nSenior = 7\n\"Staff Senior\" = 8.5\n\
+             [management]\nManager = 8\n\"Senior Manager\" = 9\n\"Manager Senior\" = 9.5\n",
+        )
+        .unwrap();
+        let custom = Scales::from_config(&config).unwrap();
+        let default = Scales::default();
+        let pieces = [
+            "senior ",
+            "staff ",
+            "manager ",
+            "principal ",
+            "distinguished ",
+            "vp ",
+            "evp ",
+            "cto ",
+            "chief ",
+            "group ",
+            "x ",
+            "engineer ",
+            "of ",
+            "sr ",
+            "fellow ",
+        ];
+        for text in generated_texts(&pieces, 6, 20_000) {
+            let words: Vec<String> = text.split_whitespace().map(String::from).collect();
+            for scales in [&default, &custom] {
+                let scale = scales.for_path("job-families/x/y.md");
+                let want = ranks_in(&rank_reading(&words), scale.ranks.iter());
+                assert_eq!(matched_ranks(&words, scale), want, "{text:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn job_grade_heading_group_is_the_heading_pattern_s_group() {
+        let pieces = [
+            "",
+            " ",
+            "\t",
+            "\n",
+            "\u{b}",
+            "\r",
+            ":",
+            ",",
+            "-",
+            "–",
+            "—",
+            "_",
+            "x",
+            "X",
+            "é",
+            "\u{a0}",
+            "Job",
+            "job",
+            "JOB",
+            "jOb",
+            "Grade",
+            "grade",
+            "GRADES",
+            "grades",
+            "gradeſ",
+            "jobgrade",
+            "Job Grade",
+            "Senior X",
+            "(GMP)",
+            "2",
+            "s",
+            "S",
+        ];
+        for heading in generated_texts(&pieces, 8, 50_000) {
+            let heading = heading.trim();
+            let want = JOB_GRADE_HEADING_RE
+                .captures(heading)
+                .map(|c| c.get(1).map_or("", |m| m.as_str()));
+            assert_eq!(job_grade_heading_group(heading), want, "{heading:?}");
+        }
+        assert_eq!(job_grade_heading_group("X - Job Grade:"), Some("X"));
+        assert_eq!(job_grade_heading_group("X\n- Job Grade"), Some("X"));
+        assert_eq!(job_grade_heading_group("X\nY Job Grade"), None);
+        assert_eq!(job_grade_heading_group("XJob Grade"), None);
+    }
+
+    #[test]
+    fn grade_number_is_the_grade_pattern_s_group() {
+        let pieces = [
+            "", " ", "  ", "\t", "\n", "\u{b}", "\u{a0}", ":", "[", "]", "#", ".", "_", "-", "a",
+            "x", "é", "٣", "grade", "Grade", "GRADE", "grades", "level", "Levels", "job", "Job ",
+            "upgrade", "gradex", "7", "12", "123", "9.5", "9.55", "0", "s", "S", "ſ",
+        ];
+        for text in generated_texts(&pieces, 10, 100_000) {
+            assert_eq!(
+                grade_number(&text),
+                first_group(&GRADE_RE, &text),
+                "{text:?}"
+            );
+        }
+        assert_eq!(grade_number("The X is a grade 7."), Some(17..18));
+        assert_eq!(grade_number("job grade level 11"), Some(16..18));
+        assert_eq!(grade_number("Grade #9.5x, grade 8"), Some(7..8));
+    }
+
+    #[test]
     fn only_ascii_letters_make_the_word_levels() {
         // `has_ascii_word_letters` skips headings without the ASCII letters of "levels":
         // no other char lowercases to one of them, so no other text has that word.
@@ -1616,6 +1845,19 @@ mod tests {
         }
         assert!(has_ascii_word_letters("## LeVeLs", b"levels"));
         assert!(!has_ascii_word_letters("## Level", b"levels"));
+        // Found where the first letter is: as in every window of the text.
+        let pieces = [
+            "", " ", "l", "L", "e", "evels", "EVELS", "levels", "é", "grade", "G", "rade",
+        ];
+        for text in generated_texts(&pieces, 6, 20_000) {
+            for letters in [&b"levels"[..], b"grade", b"l"] {
+                let want = text
+                    .as_bytes()
+                    .windows(letters.len())
+                    .any(|w| w.eq_ignore_ascii_case(letters));
+                assert_eq!(has_ascii_word_letters(&text, letters), want, "{text:?}");
+            }
+        }
     }
 
     fn parsed(rel_path: &str, text: &str) -> ParsedPage {

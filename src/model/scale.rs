@@ -155,6 +155,52 @@ pub struct Scale {
     pub grades: Vec<Grade>,
     /// Whether `grade-rank` applies.
     pub check_rank: bool,
+    /// Every word of the ranks, sorted, each with the ranks (indices into `ranks`, in
+    /// order) it is the first word of: made from `ranks` by [`Scale::new`].
+    index: Vec<(String, Vec<usize>)>,
+}
+
+impl Scale {
+    /// A scale of `ranks` (longest name first), `grades` (sorted) and whether ranks are
+    /// checked.
+    pub fn new(ranks: Vec<Rank>, grades: Vec<Grade>, check_rank: bool) -> Scale {
+        let mut index: Vec<(String, Vec<usize>)> = Vec::new();
+        for (k, rank) in ranks.iter().enumerate() {
+            for (i, word) in rank.words.iter().enumerate() {
+                let at = match index.binary_search_by(|(w, _)| w.cmp(word)) {
+                    Ok(at) => at,
+                    Err(at) => {
+                        index.insert(at, (word.clone(), Vec::new()));
+                        at
+                    }
+                };
+                if i == 0 {
+                    index[at].1.push(k);
+                }
+            }
+        }
+        Scale {
+            ranks,
+            grades,
+            check_rank,
+            index,
+        }
+    }
+
+    /// Whether `word` (lowercased, as [`words`] gives it) is a word of some rank.
+    pub fn is_rank_word(&self, word: &str) -> bool {
+        self.index
+            .binary_search_by(|(w, _)| w.as_str().cmp(word))
+            .is_ok()
+    }
+
+    /// The ranks whose first word is `word`, as indices into `ranks`, in order.
+    pub fn ranks_starting_with(&self, word: &str) -> &[usize] {
+        match self.index.binary_search_by(|(w, _)| w.as_str().cmp(word)) {
+            Ok(at) => &self.index[at].1,
+            Err(_) => &[],
+        }
+    }
 }
 
 /// GitLab's published scale (compensation calculator, "GitLab Job Grades").
@@ -248,11 +294,7 @@ impl Scales {
 impl Default for Scales {
     fn default() -> Self {
         Scales::from_config(&ScaleConfig::default()).unwrap_or_else(|_| Scales {
-            default: Scale {
-                ranks: Vec::new(),
-                grades: Vec::new(),
-                check_rank: false,
-            },
+            default: Scale::new(Vec::new(), Vec::new(), false),
             folders: Vec::new(),
         })
     }
@@ -295,11 +337,7 @@ fn resolve(config: &ScaleConfig) -> Result<Scale, String> {
     }
     grades.sort();
     grades.dedup();
-    Ok(Scale {
-        ranks,
-        grades,
-        check_rank: config.rank.unwrap_or(true),
-    })
+    Ok(Scale::new(ranks, grades, config.rank.unwrap_or(true)))
 }
 
 /// Lowercased words of a title, with punctuation as separators and common abbreviations
@@ -465,6 +503,17 @@ mod tests {
                 .check_rank
         );
         assert_eq!(s.ranks[0].words.len(), 2, "two-word ranks first");
+        // The index: every rank word, and the ranks each starts.
+        for word in ["senior", "manager", "principal", "chief", "group"] {
+            assert!(s.is_rank_word(word), "{word}");
+            let starting: Vec<usize> = (0..s.ranks.len())
+                .filter(|&k| s.ranks[k].words[0] == word)
+                .collect();
+            assert_eq!(s.ranks_starting_with(word), starting, "{word}");
+        }
+        assert!(!s.is_rank_word("engineer"));
+        assert!(s.ranks_starting_with("manager").len() == 1);
+        assert!(s.ranks_starting_with("engineer").is_empty());
     }
 
     #[test]

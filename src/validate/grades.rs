@@ -553,16 +553,11 @@ impl Ranked<'_> {
 fn role_nouns(words: &[String], scale: &Scale) -> Vec<String> {
     let mut nouns: Vec<String> = words
         .iter()
-        .filter(|w| !is_rank_word(scale, w))
+        .filter(|w| !scale.is_rank_word(w))
         .cloned()
         .collect();
     nouns.sort();
     nouns
-}
-
-/// Whether `word` is one of the words of a rank on `scale`.
-fn is_rank_word(scale: &Scale, word: &String) -> bool {
-    scale.ranks.iter().any(|r| r.words.contains(word))
 }
 
 /// Whether `text` has `words` as written (ASCII case aside) between word boundaries.
@@ -588,6 +583,63 @@ fn contains_words(text: &str, words: &str) -> bool {
             && !text[..i].chars().next_back().is_some_and(is_word)
             && !text[i + w.len()..].chars().next().is_some_and(is_word)
     })
+}
+
+/// A page's headings' texts, for finding words in any of them at once.
+struct HeadingsText<'h> {
+    headings: Vec<&'h str>,
+    /// The texts, ASCII letters lowercased, each followed by `\n`: made when first needed.
+    lines: OnceCell<String>,
+}
+
+impl<'h> HeadingsText<'h> {
+    fn new(headings: impl Iterator<Item = &'h str>) -> Self {
+        HeadingsText {
+            headings: headings.collect(),
+            lines: OnceCell::new(),
+        }
+    }
+
+    /// Whether some heading has `words` as written (ASCII case aside) between word
+    /// boundaries: [`contains_words`] of any of the headings. A heading that is just the
+    /// words (most sections are found so) is looked for first; else all are found with
+    /// one search of their lines (a `\n` between them is no word char, and `words` spans
+    /// none unless it has one: then each heading is searched).
+    fn contain_words(&self, words: &str) -> bool {
+        let words = words.trim();
+        if words.is_empty() {
+            return false;
+        }
+        if self.headings.iter().any(|h| h.eq_ignore_ascii_case(words)) {
+            return true;
+        }
+        if words.contains('\n') {
+            return self.headings.iter().any(|h| contains_words(h, words));
+        }
+        let text = self.lines.get_or_init(|| {
+            let mut lines = String::with_capacity(self.headings.iter().map(|h| h.len() + 1).sum());
+            for h in &self.headings {
+                lines.push_str(h);
+                lines.push('\n');
+            }
+            lines.make_ascii_lowercase();
+            lines
+        });
+        if words.len() > text.len() {
+            return false;
+        }
+        let words = words.to_ascii_lowercase();
+        let w = words.as_bytes();
+        let is_word = |c: char| c.is_alphanumeric() || c == '&';
+        // Where the first byte is, compared there. A match starts and ends on char
+        // boundaries: `words` is whole chars.
+        let starts = &text.as_bytes()[..=text.len() - w.len()];
+        memchr::memchr_iter(w[0], starts).any(|i| {
+            text.as_bytes()[i..].starts_with(w)
+                && !text[..i].chars().next_back().is_some_and(is_word)
+                && !text[i + w.len()..].chars().next().is_some_and(is_word)
+        })
+    }
 }
 
 /// `section-missing`: the configured sections a job family lacks, in one finding.
@@ -621,22 +673,24 @@ fn check_sections(
     };
     // Every alternative is looked for as written before any is looked for in stemmed
     // words ("Levels|Job Grade": a page with a Job Grade heading needs no stems).
+    let as_written = HeadingsText::new(
+        page.parsed
+            .markdown
+            .headings
+            .iter()
+            .map(|h| h.text.as_str()),
+    );
     let present = |section: &str| {
         let alts = section.split('|');
-        alts.clone().any(|alt| {
-            page.parsed
-                .markdown
-                .headings
-                .iter()
-                .any(|h| contains_words(&h.text, alt))
-        }) || alts.into_iter().any(|alt| {
-            let want = stem(alt);
-            !want.is_empty()
-                && headings().iter().any(|h| {
-                    h.windows(want.len())
-                        .any(|w| w.iter().zip(&want).all(|(a, b)| same_word(a, b)))
-                })
-        })
+        alts.clone().any(|alt| as_written.contain_words(alt))
+            || alts.into_iter().any(|alt| {
+                let want = stem(alt);
+                !want.is_empty()
+                    && headings().iter().any(|h| {
+                        h.windows(want.len())
+                            .any(|w| w.iter().zip(&want).all(|(a, b)| same_word(a, b)))
+                    })
+            })
     };
     let missing: Vec<&str> = site
         .config
@@ -711,7 +765,7 @@ fn graded_title(
     words: &[String],
 ) -> Option<GradedTitle> {
     let grade = level.grade?;
-    let only_ranks = words.iter().all(|w| is_rank_word(scale, w));
+    let only_ranks = words.iter().all(|w| scale.is_rank_word(w));
     (!only_ranks).then_some(GradedTitle {
         page,
         level: index,
@@ -944,6 +998,58 @@ mod tests {
         let (expected, found, conflicts) = both_ways(dir.path());
         assert!(conflicts > 3, "{expected:#?}");
         assert_eq!(found, expected);
+    }
+
+    #[test]
+    fn words_in_any_heading_are_found_as_in_each_heading() {
+        let pieces = [
+            "",
+            " ",
+            "\n",
+            "\t",
+            "-",
+            "&",
+            "é",
+            "É",
+            "x",
+            "X",
+            "Job",
+            "job",
+            "Grade",
+            "GRADE",
+            "Levels",
+            "level",
+            "KPIs",
+            "kpi",
+            "Hiring",
+            "Process",
+            "Job Grade",
+            "R&D",
+            "2",
+        ];
+        let texts = crate::model::scale::generated_texts(&pieces, 5, 40_000);
+        for (k, chunk) in texts.chunks(4).enumerate() {
+            let headings = &chunk[1..];
+            let as_written = HeadingsText::new(headings.iter().map(String::as_str));
+            // The words sought: one of the texts, or a piece of one.
+            let words = match k % 3 {
+                0 => chunk[0].as_str(),
+                1 => {
+                    let t = &chunk[1];
+                    let half = (0..=t.len() / 2).rev().find(|&i| t.is_char_boundary(i));
+                    &t[half.unwrap_or(0)..]
+                }
+                _ => pieces[k % pieces.len()],
+            };
+            let want = headings.iter().any(|h| contains_words(h, words));
+            assert_eq!(
+                as_written.contain_words(words),
+                want,
+                "{words:?} in {chunk:?}"
+            );
+        }
+        assert!(!HeadingsText::new(std::iter::empty()).contain_words("Levels"));
+        assert!(HeadingsText::new(["x", "Job\nGrade"].into_iter()).contain_words("job\ngrade"));
     }
 
     #[test]
