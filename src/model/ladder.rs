@@ -215,9 +215,19 @@ static JOB_GRADE_HEADING_RE: LazyLock<Regex> =
 static TABLE_GRADE_RE: LazyLock<Regex> =
     LazyLock::new(|| literal(r"(?i)^\s*(?:job\s+)?grade\s*#?(\d{1,2}(?:\.\d)?)\s*$"));
 
-/// Finds "rade" (of "grade", "Grade"): a section without it is no grade section.
+/// Finds "rade" (of "grade") in a text in lower case: see [`rade_positions`].
 static RADE: LazyLock<memchr::memmem::Finder<'static>> =
     LazyLock::new(|| memchr::memmem::Finder::new("rade"));
+
+/// Byte offsets in `text` where "rade" starts in any ASCII case ("grade", "Grade",
+/// "GRADE", "GrAdE"), ascending: a section without one is no grade section (a grade
+/// sentence needs the word "grade"). One substring search over the text with bit 0x20
+/// set in every byte: that makes each letter lower case and keeps every offset, and the
+/// only bytes it turns into `r`, `a`, `d` or `e` are those letters in either case.
+fn rade_positions(text: &[u8]) -> Vec<usize> {
+    let folded: Vec<u8> = text.iter().map(|b| b | 0x20).collect();
+    RADE.find_iter(&folded).collect()
+}
 
 /// A paragraph's text with Markdown links `[text](url)` and `[text][ref]` replaced by
 /// their text (and `[`, `]`, `*`, `` ` `` dropped), with the way back to byte offsets
@@ -1001,8 +1011,8 @@ fn prose_levels(page_title: &str, parsed: &ParsedPage) -> Vec<Level> {
     let prefixes: Vec<Option<String>> =
         headings.iter().map(|h| job_grade_prefix(&h.text)).collect();
     let parents = parents(headings);
-    // Where "rade" is on the page, found once for every section.
-    let rade: Vec<usize> = RADE.find_iter(text.as_bytes()).collect();
+    // Where "rade" is on the page (any case), found once for every section.
+    let rade = rade_positions(text.as_bytes());
     let mentions_grade = |range: &Range<usize>| {
         let first = rade.partition_point(|&at| at < range.start);
         rade.get(first).is_some_and(|&at| at + 4 <= range.end)
@@ -1863,6 +1873,42 @@ mod tests {
     fn parsed(rel_path: &str, text: &str) -> ParsedPage {
         let file = crate::source::SourceFile::for_test(rel_path, text);
         crate::parse::parse_page(file, &mut Vec::new())
+    }
+
+    #[test]
+    fn rade_is_found_in_any_case() {
+        // As in every window of the text, in any ASCII case.
+        let pieces = [
+            "", " ", "g", "G", "r", "R", "a", "A", "d", "D", "e", "E", "rade", "RADE", "rAdE",
+            "Grade", "é",
+        ];
+        for text in generated_texts(&pieces, 8, 50_000) {
+            let want: Vec<usize> = (0..text.len())
+                .filter(|&i| {
+                    text.as_bytes()
+                        .get(i..i + 4)
+                        .is_some_and(|w| w.eq_ignore_ascii_case(b"rade"))
+                })
+                .collect();
+            assert_eq!(rade_positions(text.as_bytes()), want, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn a_grade_sentence_in_capitals_is_read() {
+        // The section is read for a sentence whatever the case of "grade".
+        for grade in ["grade", "GRADE", "GrAdE"] {
+            let page = parsed(
+                "job-families/engineering/backend/index.html.md",
+                &format!(
+                    "### Senior Backend Engineer\n\nThe Senior Backend Engineer is a {grade} 7.\n"
+                ),
+            );
+            let family = extract(&page).unwrap_or_else(|| panic!("{grade}: no job family"));
+            assert_eq!(family.levels.len(), 1, "{grade}");
+            assert_eq!(family.levels[0].title, "Senior Backend Engineer");
+            assert_eq!(family.levels[0].grade, Grade::parse("7"), "{grade}");
+        }
     }
 
     #[test]
