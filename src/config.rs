@@ -214,12 +214,16 @@ pub fn split_url(url: &str) -> Option<(&str, &str)> {
 /// Splits what follows `scheme://` in a URL into host (with port, without user info)
 /// and path (`/` when empty, or when a query or fragment follows the host directly).
 pub(crate) fn split_authority(rest: &str) -> (&str, &str) {
-    let (host, path) = match rest.find(['/', '?', '#']) {
+    let (host, path) = match memchr::memchr3(b'/', b'?', b'#', rest.as_bytes()) {
         Some(i) if rest.as_bytes()[i] == b'/' => (&rest[..i], &rest[i..]),
         Some(i) => (&rest[..i], "/"),
         None => (rest, "/"),
     };
-    let host = host.rsplit('@').next().unwrap_or(host);
+    // The user info ends at the host's last `@`.
+    let host = match memchr::memrchr(b'@', host.as_bytes()) {
+        Some(i) => &host[i + 1..],
+        None => host,
+    };
     (host, path)
 }
 

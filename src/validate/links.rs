@@ -61,7 +61,7 @@ pub fn classify<'a>(
     base_host: Option<&str>,
     base_path: &str,
 ) -> LinkTarget<'a> {
-    let dest = dest.trim();
+    let dest = trim(dest);
     if dest.is_empty() {
         return LinkTarget::Other;
     }
@@ -97,15 +97,37 @@ pub fn classify<'a>(
     if !internal_hosts.contains(host.as_ref()) {
         return LinkTarget::External;
     }
-    // A fragment right after the host (`https://host#x`) belongs to the path `/`.
-    let path = match whole.find('#') {
-        Some(i) if !path.contains('#') => Cow::Owned(format!("/{}", &whole[i..])),
-        _ => Cow::Borrowed(path),
-    };
+    let path = absolute_path(whole, path);
     if base_host == Some(host.as_ref()) && !base_path.is_empty() {
         internal(without_base(path, base_path))
     } else {
         internal(path)
+    }
+}
+
+/// `dest` without leading and trailing whitespace ([`str::trim`]); most destinations
+/// start and end with a printable ASCII byte and are returned as they are.
+fn trim(dest: &str) -> &str {
+    let plain = |b: &u8| (b'!'..=b'~').contains(b);
+    match dest.as_bytes() {
+        [first, .., last] if plain(first) && plain(last) => dest,
+        _ => dest.trim(),
+    }
+}
+
+/// The path (with query and fragment) of an absolute link whose URL from its authority
+/// on (or whole) is `whole`, and whose path without a fragment right after the host is
+/// `path` ([`crate::config::split_authority`]'s): a fragment right after the host
+/// (`https://host#x`) belongs to the path `/`. Neither the scheme nor the host hold a
+/// `#`: a path other than `/` is the rest of `whole` from the host's end, with the
+/// fragment if there is one.
+fn absolute_path<'a>(whole: &'a str, path: &'a str) -> Cow<'a, str> {
+    match path {
+        "/" => match whole.find('#') {
+            Some(i) => Cow::Owned(format!("/{}", &whole[i..])),
+            None => Cow::Borrowed(path),
+        },
+        _ => Cow::Borrowed(path),
     }
 }
 
@@ -156,21 +178,33 @@ fn internal(raw: Cow<'_, str>) -> LinkTarget<'_> {
     LinkTarget::Internal { path, fragment }
 }
 
-/// [`internal`]'s path and fragment of `raw`, decoded.
+/// [`internal`]'s path and fragment of `raw`, decoded. One search finds where the path
+/// ends and whether it has a `%` to decode: most paths have neither a query nor a `%`.
 fn split_path(raw: &str) -> (Cow<'_, str>, Option<Cow<'_, str>>) {
-    let (path, suffix) = split_suffix(raw);
+    let (end, percent) = match memchr::memchr3(b'?', b'#', b'%', raw.as_bytes()) {
+        Some(at) if raw.as_bytes()[at] == b'%' => (at + query_or_fragment(&raw[at..]), true),
+        Some(at) => (at, false),
+        None => (raw.len(), false),
+    };
+    let (path, suffix) = raw.split_at(end);
     let path = if path.is_empty() {
         Cow::Borrowed("/")
+    } else if percent {
+        percent_decode_str(path).decode_utf8_lossy()
     } else {
-        decode(path)
+        Cow::Borrowed(path)
     };
     (path, fragment_of(suffix))
 }
 
 /// The decoded fragment of a link's `?…`/`#…` suffix: what follows its first `#`.
 fn fragment_of(suffix: &str) -> Option<Cow<'_, str>> {
-    let at = memchr::memchr(b'#', suffix.as_bytes())?;
-    Some(decode(&suffix[at + 1..]))
+    let fragment = match suffix.strip_prefix('#') {
+        Some(fragment) => fragment,
+        None if suffix.is_empty() => return None,
+        None => &suffix[memchr::memchr(b'#', suffix.as_bytes())? + 1..],
+    };
+    Some(decode(fragment))
 }
 
 /// A relative link `dest` on the page at `page_url`, resolved as [`resolve_relative`]
@@ -456,7 +490,9 @@ fn char_reference(s: &str) -> Option<(char, usize)> {
 /// to read (no `:` and no character reference that could make one) or an ordinary
 /// `http(s)` one: those are settled without decoding.
 fn unsafe_scheme(dest: &str) -> Option<&'static str> {
-    if dest.starts_with("https://")
+    // A browser reads a scheme from the first character it keeps: `/` or `#` is none.
+    if dest.starts_with(['/', '#'])
+        || dest.starts_with("https://")
         || dest.starts_with("http://")
         || memchr::memchr2(b':', b'&', dest.as_bytes()).is_none()
     {
@@ -698,6 +734,96 @@ mod tests {
             classify("?q", "/p#q/", &hosts(), None, ""),
             internal("/p", Some("q/?q"))
         );
+    }
+
+    #[test]
+    fn merged_searches_read_links_as_before() {
+        // The functions as they were before their searches were merged.
+        fn split_path_before(raw: &str) -> (Cow<'_, str>, Option<Cow<'_, str>>) {
+            let (path, suffix) = split_suffix(raw);
+            let fragment = suffix.find('#').map(|at| decode(&suffix[at + 1..]));
+            (
+                if path.is_empty() {
+                    "/".into()
+                } else {
+                    decode(path)
+                },
+                fragment,
+            )
+        }
+        fn split_authority_before(rest: &str) -> (&str, &str) {
+            let (host, path) = match rest.find(['/', '?', '#']) {
+                Some(i) if rest.as_bytes()[i] == b'/' => (&rest[..i], &rest[i..]),
+                Some(i) => (&rest[..i], "/"),
+                None => (rest, "/"),
+            };
+            (host.rsplit('@').next().unwrap_or(host), path)
+        }
+        fn absolute_path_before(whole: &str, path: &str) -> String {
+            match whole.find('#') {
+                Some(i) if !path.contains('#') => format!("/{}", &whole[i..]),
+                _ => path.to_string(),
+            }
+        }
+        let pieces = [
+            "/",
+            "//",
+            "?",
+            "#",
+            "%",
+            "%2",
+            "%20",
+            "%C3%A9",
+            "%zz",
+            "a",
+            "B",
+            "x.html",
+            ".",
+            "..",
+            "@",
+            ":",
+            "&",
+            "&#58;",
+            "&colon;",
+            " ",
+            "\t",
+            "\u{A0}",
+            "\u{85}",
+            "é",
+            "https://",
+            "HTTP://",
+            "mailto:",
+            "javascript:",
+            "Java\nScript:",
+            "data:",
+            "about.gitlab.com",
+            "u@",
+            ":8080",
+            "=1",
+        ];
+        for text in crate::model::scale::generated_texts(&pieces, 8, 100_000) {
+            let t = text.as_str();
+            assert_eq!(split_path(t), split_path_before(t), "{t:?}");
+            assert_eq!(trim(t), t.trim(), "{t:?}");
+            let authority = crate::config::split_authority(t);
+            assert_eq!(authority, split_authority_before(t), "{t:?}");
+            let (_, path) = authority;
+            assert_eq!(
+                absolute_path(t, path),
+                absolute_path_before(t, path),
+                "{t:?}"
+            );
+            let url = format!("https://{t}");
+            assert_eq!(
+                absolute_path(&url, path),
+                absolute_path_before(&url, path),
+                "{t:?}"
+            );
+            let unsafe_before = ["javascript:", "vbscript:", "data:"]
+                .into_iter()
+                .find(|s| browser_scheme(t).starts_with(s));
+            assert_eq!(unsafe_scheme(t), unsafe_before, "{t:?}");
+        }
     }
 
     #[test]
