@@ -930,8 +930,7 @@ pub fn extract(parsed: &ParsedPage) -> Option<JobFamily> {
     // A level links to its section only when that id exists on the page (front-matter
     // levels and table rows may name no heading): otherwise to the page itself.
     for level in &mut levels {
-        if !level.anchor.is_empty() && !parsed.markdown.anchors.iter().any(|a| a.id == level.anchor)
-        {
+        if !level.anchor.is_empty() && !parsed.markdown.has_anchor(&level.anchor) {
             level.anchor.clear();
         }
     }

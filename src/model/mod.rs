@@ -411,7 +411,8 @@ impl Site {
         for page in &mut self.pages {
             if let Some(parsed) = Arc::get_mut(&mut page.parsed) {
                 parsed.markdown.links = Vec::new();
-                parsed.markdown.anchors = Vec::new();
+                parsed.markdown.non_heading_anchors = Vec::new();
+                parsed.markdown.paragraph_anchors = Vec::new();
             }
         }
     }

@@ -27,7 +27,7 @@ use crate::parse::{Parsed, ParsedPage, parse_file};
 
 /// The cache file, below the site root.
 pub const CACHE_FILE: &str = ".ladder-cache/pages.bin";
-const MAGIC: &str = "ladder parse cache v1";
+const MAGIC: &str = "ladder parse cache v2";
 
 /// How many pages the cache gave, and how many were parsed.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

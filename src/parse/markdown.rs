@@ -99,13 +99,53 @@ pub struct TocEntry {
     pub title: String,
 }
 
+/// An element id on the page as [`Markdown::anchors`] yields it: a heading's id or one
+/// of [`Markdown::non_heading_anchors`], borrowed from the page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AnchorRef<'a> {
+    /// The id, as rendered (case preserved).
+    pub id: &'a str,
+    /// Byte span in the file of where it is defined (a heading's: the heading).
+    pub span: &'a Range<usize>,
+    /// What defines it: a heading's is [`AnchorSource::Explicit`] when its id was
+    /// written by the author, else [`AnchorSource::Heading`].
+    pub source: AnchorSource,
+}
+
+impl<'a> AnchorRef<'a> {
+    fn of_heading(h: &'a Heading) -> Self {
+        AnchorRef {
+            id: &h.id,
+            span: &h.span,
+            source: if h.explicit_id {
+                AnchorSource::Explicit
+            } else {
+                AnchorSource::Heading
+            },
+        }
+    }
+
+    fn of(a: &'a Anchor) -> Self {
+        AnchorRef {
+            id: &a.id,
+            span: &a.span,
+            source: a.source,
+        }
+    }
+}
+
 /// What one Markdown body yields.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Markdown {
     /// Headings in document order.
     pub headings: Vec<Heading>,
-    /// Every id on the page (headings, explicit ids, footnotes), in document order.
-    pub anchors: Vec<Anchor>,
+    /// The ids on the page that are not a heading's (raw-HTML `id=`/`name=`, footnotes),
+    /// in document order (by span start; at one start, raw-HTML ids before footnotes).
+    /// Headings' ids are in [`Markdown::headings`] only: [`Markdown::anchors`] yields all.
+    pub non_heading_anchors: Vec<Anchor>,
+    /// Ids of kramdown attribute lists on paragraphs (`{: #id}` below a paragraph), in the
+    /// order of the lists: [`Markdown::anchors`] yields them after all others.
+    pub paragraph_anchors: Vec<Anchor>,
     /// Every link and image, in document order.
     pub links: Vec<Link>,
     /// The rendered body HTML (root-relative links carry the base path); empty from
@@ -114,6 +154,25 @@ pub struct Markdown {
 }
 
 impl Markdown {
+    /// Every id on the page: headings', raw-HTML ids and footnotes in document order (by
+    /// span start; at one start, raw-HTML ids, then the heading, then footnotes), then the
+    /// ids of attribute lists on paragraphs. Made from [`Markdown::headings`] and the
+    /// anchors kept apart from them, so a heading's id is not stored twice.
+    pub fn anchors(&self) -> Anchors<'_> {
+        Anchors {
+            headings: &self.headings,
+            others: &self.non_heading_anchors,
+            paragraphs: &self.paragraph_anchors,
+        }
+    }
+
+    /// Whether some element on the page has id `id` (any of [`Markdown::anchors`]).
+    pub fn has_anchor(&self, id: &str) -> bool {
+        self.headings.iter().any(|h| h.id == id)
+            || self.non_heading_anchors.iter().any(|a| &*a.id == id)
+            || self.paragraph_anchors.iter().any(|a| &*a.id == id)
+    }
+
     /// Table of contents for the theme: the headings h2–h4 not marked `no_toc`, in
     /// document order. Made on demand from [`Markdown::headings`], so pages do not
     /// carry a second copy of their headings.
@@ -121,6 +180,54 @@ impl Markdown {
         toc_entries(&self.headings)
     }
 }
+
+/// The iterator of [`Markdown::anchors`]: merges the headings with the other anchors by
+/// span start, then yields the paragraphs' ids.
+#[derive(Debug, Clone)]
+pub struct Anchors<'a> {
+    /// Headings not yet yielded, in document order.
+    headings: &'a [Heading],
+    /// Non-heading anchors not yet yielded, in document order.
+    others: &'a [Anchor],
+    /// Paragraphs' ids not yet yielded.
+    paragraphs: &'a [Anchor],
+}
+
+impl<'a> Iterator for Anchors<'a> {
+    type Item = AnchorRef<'a>;
+
+    fn next(&mut self) -> Option<AnchorRef<'a>> {
+        // At one start, a heading comes after raw-HTML ids and before footnotes: the order
+        // the anchors were gathered in, kept by a stable sort by start.
+        let heading_first = match (self.headings.first(), self.others.first()) {
+            (Some(h), Some(a)) => {
+                h.span.start < a.span.start
+                    || (h.span.start == a.span.start && a.source == AnchorSource::Footnote)
+            }
+            (Some(_), None) => true,
+            (None, _) => false,
+        };
+        if heading_first {
+            let (h, rest) = self.headings.split_first()?;
+            self.headings = rest;
+            return Some(AnchorRef::of_heading(h));
+        }
+        if let Some((a, rest)) = self.others.split_first() {
+            self.others = rest;
+            return Some(AnchorRef::of(a));
+        }
+        let (a, rest) = self.paragraphs.split_first()?;
+        self.paragraphs = rest;
+        Some(AnchorRef::of(a))
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let n = self.headings.len() + self.others.len() + self.paragraphs.len();
+        (n, Some(n))
+    }
+}
+
+impl ExactSizeIterator for Anchors<'_> {}
 
 /// The table-of-contents entries of `headings`: h2–h4 not marked `no_toc`.
 pub fn toc_entries(headings: &[Heading]) -> Vec<TocEntry> {
@@ -245,8 +352,8 @@ struct PendingHeading<'a> {
 /// lists, in one streaming pass; `html` is left empty.
 fn scan(work: &str, body_start: usize, links_wanted: bool) -> Markdown {
     let mut slugger = Slugger::new();
-    // Raw-HTML ids, then heading ids, then footnotes: the order `body_with_ials` pushes
-    // them in, which the stable sort below keeps for equal starts.
+    // Raw-HTML ids, then footnotes (headings' ids are the headings'): the order
+    // `body_with_ials` pushes them in, which the stable sort below keeps for equal starts.
     let mut anchors = Vec::new();
     let mut footnotes = Vec::new();
     // Raw-HTML links, then Markdown links and images, likewise.
@@ -307,15 +414,6 @@ fn scan(work: &str, body_start: usize, links_wanted: bool) -> Markdown {
             Some(id) => id.into_string(),
             None => slugger.unique(&h.text),
         };
-        anchors.push(Anchor {
-            id: id.clone(),
-            span: h.span.clone(),
-            source: if explicit_id {
-                AnchorSource::Explicit
-            } else {
-                AnchorSource::Heading
-            },
-        });
         let trimmed = h.text.trim();
         let text = if trimmed.len() == h.text.len() {
             h.text
@@ -337,7 +435,8 @@ fn scan(work: &str, body_start: usize, links_wanted: bool) -> Markdown {
     anchors.sort_by_key(|a| a.span.start);
     Markdown {
         headings,
-        anchors,
+        non_heading_anchors: anchors,
+        paragraph_anchors: Vec::new(),
         links,
         html: String::new(),
     }
@@ -620,15 +719,6 @@ fn body_with_ials(
             let id = explicit.unwrap_or_else(|| slugger.unique(&text));
             let range = events[start].1.clone();
             let span = body_start + range.start..body_start + trim_end(work, range).end;
-            anchors.push(Anchor {
-                id: id.clone(),
-                span: span.clone(),
-                source: if explicit_id {
-                    AnchorSource::Explicit
-                } else {
-                    AnchorSource::Heading
-                },
-            });
             headings.push(Heading {
                 level: heading_level(*level),
                 text: text.trim().to_string(),
@@ -655,9 +745,10 @@ fn body_with_ials(
     }
     links.sort_by_key(|l| l.span.start);
     anchors.sort_by_key(|a| a.span.start);
+    let mut paragraph_anchors = Vec::new();
     for ial in &paragraph_attrs {
         if let Some(id) = &ial.2.id {
-            anchors.push(Anchor {
+            paragraph_anchors.push(Anchor {
                 id: id.clone(),
                 span: ial.2.span.clone(),
                 source: AnchorSource::Explicit,
@@ -668,7 +759,8 @@ fn body_with_ials(
     let Some(base_path) = html else {
         return Markdown {
             headings,
-            anchors,
+            non_heading_anchors: anchors,
+            paragraph_anchors,
             links,
             html: String::new(),
         };
@@ -747,7 +839,8 @@ fn body_with_ials(
 
     Markdown {
         headings,
-        anchors,
+        non_heading_anchors: anchors,
+        paragraph_anchors,
         links,
         html,
     }
@@ -1155,12 +1248,35 @@ mod tests {
             "## Grade {#job-grade}\n\n<a id=\"requirements\"></a>\n\n## Requirements\n\n<a name=\"Gitaly\">x</a>\n",
             "",
         );
-        let ids: Vec<_> = md.anchors.iter().map(|a| a.id.as_str()).collect();
+        let ids: Vec<_> = md.anchors().map(|a| a.id).collect();
         assert_eq!(
             ids,
             ["job-grade", "requirements", "requirements-1", "Gitaly"]
         );
         assert!(md.headings[0].explicit_id);
+    }
+
+    #[test]
+    fn anchors_merge_headings_in_document_order_then_paragraph_ids() {
+        // By start (a raw-HTML id's is its attribute's, inside the heading); a paragraph's
+        // id from an attribute list comes after every other id.
+        let (md, _) = parse(
+            "<a id=\"x\"></a> Title\n---\n\nPara[^n].\n{: #p}\n\n## Later\n\n[^n]: Note.\n",
+            "",
+        );
+        let ids: Vec<_> = md.anchors().map(|a| (a.id, a.source)).collect();
+        assert_eq!(
+            ids,
+            [
+                ("title", AnchorSource::Heading),
+                ("x", AnchorSource::Explicit),
+                ("later", AnchorSource::Heading),
+                ("n", AnchorSource::Footnote),
+                ("p", AnchorSource::Explicit),
+            ]
+        );
+        assert_eq!(md.anchors().len(), 5);
+        assert!(md.has_anchor("p") && md.has_anchor("title") && !md.has_anchor("Title"));
     }
 
     #[test]

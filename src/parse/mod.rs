@@ -23,7 +23,9 @@ use crate::model::ladder::JobFamily;
 use crate::source::SourceFile;
 
 pub use front_matter::FrontMatter;
-pub use markdown::{Anchor, AnchorSource, Heading, Link, LinkKind, Markdown, TocEntry};
+pub use markdown::{
+    Anchor, AnchorRef, AnchorSource, Anchors, Heading, Link, LinkKind, Markdown, TocEntry,
+};
 
 /// One page after parsing: everything later stages need from its text, read while the
 /// text is at hand. Pages read from disk by [`parse_file`] then drop their text
@@ -215,7 +217,8 @@ pub fn parse_page(file: SourceFile, diags: &mut Vec<Diagnostic>) -> ParsedPage {
     page.family = crate::model::ladder::extract(&page);
     // Kept for the whole build: give back what growing them left spare.
     page.markdown.headings.shrink_to_fit();
-    page.markdown.anchors.shrink_to_fit();
+    page.markdown.non_heading_anchors.shrink_to_fit();
+    page.markdown.paragraph_anchors.shrink_to_fit();
     page.markdown.links.shrink_to_fit();
     page
 }

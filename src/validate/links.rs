@@ -23,7 +23,7 @@ use unicode_normalization::UnicodeNormalization;
 
 use crate::diagnostic::{Diagnostic, Rule};
 use crate::model::{Page, Site, Target};
-use crate::parse::{Anchor, Link};
+use crate::parse::{Link, Markdown};
 use crate::slug::slugify;
 use crate::source::SourceFile;
 
@@ -537,8 +537,8 @@ fn check_fragment(from: &Page, target: &Page, fragment: &str, link: &Link) -> Op
     if fragment.is_empty() || fragment == "top" {
         return None;
     }
-    let anchors = &target.parsed.markdown.anchors;
-    if anchors.iter().any(|a| a.id == fragment) {
+    let markdown = &target.parsed.markdown;
+    if markdown.has_anchor(fragment) {
         return None;
     }
     let same_page = std::ptr::eq(from, target);
@@ -551,13 +551,13 @@ fn check_fragment(from: &Page, target: &Page, fragment: &str, link: &Link) -> Op
         )
     };
     let nfc: String = fragment.nfc().collect();
-    let same_when_composed = anchors
-        .iter()
+    let same_when_composed = markdown
+        .anchors()
         .find(|a| a.id != fragment && a.id.nfc().eq(nfc.chars()));
-    let help = match suggest_anchor(anchors, fragment) {
+    let help = match suggest_anchor(markdown, fragment) {
         _ if same_when_composed.is_some() => format!(
             "the fragment and the id `#{}` are the same text in different Unicode forms (one with composed accents, NFC; one with combining accents, NFD): browsers compare them byte for byte, so retype the fragment",
-            same_when_composed.map_or("", |a| a.id.as_str())
+            same_when_composed.map_or("", |a| a.id)
         ),
         Some(best) if best.eq_ignore_ascii_case(fragment) => format!("ids are case-sensitive: did you mean `#{best}`?"),
         Some(best) => format!("did you mean `#{best}`?"),
@@ -575,29 +575,32 @@ fn check_fragment(from: &Page, target: &Page, fragment: &str, link: &Link) -> Op
     )
 }
 
-/// The closest anchor id to `fragment`: same letters ignoring case, same slug, or a close
-/// spelling (normalised Levenshtein ≥ 0.75).
-fn suggest_anchor<'a>(anchors: &'a [Anchor], fragment: &str) -> Option<&'a str> {
-    if let Some(a) = anchors.iter().find(|a| a.id.eq_ignore_ascii_case(fragment)) {
-        return Some(&a.id);
+/// The closest anchor id of `markdown` to `fragment`: same letters ignoring case, same
+/// slug, or a close spelling (normalised Levenshtein ≥ 0.75).
+fn suggest_anchor<'a>(markdown: &'a Markdown, fragment: &str) -> Option<&'a str> {
+    if let Some(a) = markdown
+        .anchors()
+        .find(|a| a.id.eq_ignore_ascii_case(fragment))
+    {
+        return Some(a.id);
     }
     let slug = slugify(fragment);
-    if let Some(a) = anchors.iter().find(|a| a.id == slug) {
-        return Some(&a.id);
+    if let Some(a) = markdown.anchors().find(|a| a.id == slug) {
+        return Some(a.id);
     }
-    anchors
-        .iter()
-        .map(|a| (strsim::normalized_levenshtein(&a.id, fragment), a))
+    markdown
+        .anchors()
+        .map(|a| (strsim::normalized_levenshtein(a.id, fragment), a))
         .filter(|(score, _)| *score >= 0.75)
         .max_by(|x, y| x.0.total_cmp(&y.0))
-        .map(|(_, a)| a.id.as_str())
+        .map(|(_, a)| a.id)
 }
 
 /// Help for a missing path: a same-page anchor missing its `#`, a page with the same
 /// last segment elsewhere, or general advice.
 fn suggest_path(site: &Site, page: &Page, dest: &str, path: &str) -> String {
     let bare = !dest.contains(['/', '#', '.', ':']);
-    if bare && page.parsed.markdown.anchors.iter().any(|a| a.id == dest) {
+    if bare && page.parsed.markdown.has_anchor(dest) {
         return format!("`{dest}` is an anchor on this page: did you mean `#{dest}`?");
     }
     let last = path

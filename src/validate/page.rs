@@ -46,13 +46,13 @@ fn heading_skips(page: &Page, diags: &mut Vec<Diagnostic>) {
 fn duplicate_ids(page: &Page, diags: &mut Vec<Diagnostic>) {
     let file = &page.parsed.source;
     let mut first: HashMap<&str, usize> = HashMap::new();
-    for a in &page.parsed.markdown.anchors {
+    for a in page.parsed.markdown.anchors() {
         if a.source != AnchorSource::Explicit {
             continue;
         }
-        match first.get(a.id.as_str()) {
+        match first.get(a.id) {
             None => {
-                first.insert(&a.id, a.span.start);
+                first.insert(a.id, a.span.start);
             }
             Some(&at) => {
                 let line = file.position(at).line;
@@ -67,7 +67,7 @@ fn duplicate_ids(page: &Page, diags: &mut Vec<Diagnostic>) {
                         ),
                         "give this element another id; links to `#…` land on the first one only",
                     )
-                    .with_key(a.id.clone()),
+                    .with_key(a.id),
                 );
             }
         }

@@ -136,13 +136,7 @@ fn broken_anchor_accepts_every_kind_of_real_anchor() {
         .iter()
         .find(|p| p.url == "/docs/roles/")
         .expect("roles page");
-    let ids: Vec<&str> = roles
-        .parsed
-        .markdown
-        .anchors
-        .iter()
-        .map(|a| a.id.as_str())
-        .collect();
+    let ids: Vec<&str> = roles.parsed.markdown.anchors().map(|a| a.id).collect();
     assert_eq!(
         ids,
         [
