@@ -57,8 +57,8 @@ pub enum AnchorSource {
 /// An element id on the page.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Anchor {
-    /// The id, as rendered (case preserved).
-    pub id: String,
+    /// The id, as rendered (case preserved); a boxed `str`, with no spare capacity.
+    pub id: Box<str>,
     /// Byte span in the file of where it is defined.
     pub span: Range<usize>,
     /// What defines it.
@@ -79,8 +79,9 @@ pub enum LinkKind {
 /// A link in the page body.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Link {
-    /// The destination as written (reference links resolved to their definition).
-    pub dest: String,
+    /// The destination as written (reference links resolved to their definition); a
+    /// boxed `str`, so each of a site's many links carries no spare capacity.
+    pub dest: Box<str>,
     /// Byte span in the file: the destination itself when it can be found in the link's
     /// text, else the whole link.
     pub span: Range<usize>,
@@ -356,9 +357,8 @@ fn scan(work: &str, body_start: usize, links_wanted: bool) -> Markdown {
     // `body_with_ials` pushes them in, which the stable sort below keeps for equal starts.
     let mut anchors = Vec::new();
     let mut footnotes = Vec::new();
-    // Raw-HTML links, then Markdown links and images, likewise.
+    // Raw-HTML links and Markdown links and images as met, put in order below.
     let mut links = Vec::new();
-    let mut md_links = Vec::new();
     let mut pending: Vec<PendingHeading<'_>> = Vec::new();
     let mut in_heading = false;
     for (event, range) in Parser::new_ext(work, options()).into_offset_iter() {
@@ -393,14 +393,7 @@ fn scan(work: &str, body_start: usize, links_wanted: bool) -> Markdown {
             event @ Event::Start(
                 Tag::Link { .. } | Tag::Image { .. } | Tag::FootnoteDefinition(_),
             ) if links_wanted => {
-                link_or_footnote(
-                    &event,
-                    range,
-                    work,
-                    body_start,
-                    &mut md_links,
-                    &mut footnotes,
-                );
+                link_or_footnote(&event, range, work, body_start, &mut links, &mut footnotes);
             }
             _ => {}
         }
@@ -430,8 +423,7 @@ fn scan(work: &str, body_start: usize, links_wanted: bool) -> Markdown {
         });
     }
     anchors.append(&mut footnotes);
-    links.append(&mut md_links);
-    links.sort_by_key(|l| l.span.start);
+    sort_links(&mut links);
     anchors.sort_by_key(|a| a.span.start);
     Markdown {
         headings,
@@ -439,6 +431,16 @@ fn scan(work: &str, body_start: usize, links_wanted: bool) -> Markdown {
         paragraph_anchors: Vec::new(),
         links,
         html: String::new(),
+    }
+}
+
+/// Puts `links` in document order: by span start, and at one start raw-HTML links before
+/// Markdown ones, each kind in the order met (a stable sort; none when already in order,
+/// as nearly always).
+fn sort_links(links: &mut [Link]) {
+    let key = |l: &Link| (l.span.start, l.kind != LinkKind::Html);
+    if !links.is_sorted_by_key(key) {
+        links.sort_by_key(key);
     }
 }
 
@@ -457,13 +459,13 @@ fn html_ids_and_links(
             (_, "id") | ("a", "name") if !attr.value.is_empty() => {
                 slugger.reserve(attr.value);
                 anchors.push(Anchor {
-                    id: attr.value.to_string(),
+                    id: Box::from(attr.value),
                     span,
                     source: AnchorSource::Explicit,
                 });
             }
             ("a" | "area", "href") | ("img", "src") => links.push(Link {
-                dest: attr.value.to_string(),
+                dest: Box::from(attr.value),
                 span,
                 kind: LinkKind::Html,
             }),
@@ -490,18 +492,18 @@ fn link_or_footnote(
         }) if *link_type != LinkType::Email => {
             links.push(Link {
                 // Not `to_string`: that formats a `CowStr` through `Display`.
-                dest: String::from(&**dest_url),
+                dest: Box::from(&**dest_url),
                 span: dest_span(work, body_start, range, dest_url),
                 kind: LinkKind::Markdown,
             });
         }
         Event::Start(Tag::Image { dest_url, .. }) => links.push(Link {
-            dest: String::from(&**dest_url),
+            dest: Box::from(&**dest_url),
             span: dest_span(work, body_start, range, dest_url),
             kind: LinkKind::Image,
         }),
         Event::Start(Tag::FootnoteDefinition(label)) => footnotes.push(Anchor {
-            id: String::from(&**label),
+            id: Box::from(&**label),
             span: body_start + range.start..body_start + range.start,
             source: AnchorSource::Footnote,
         }),
@@ -743,13 +745,13 @@ fn body_with_ials(
             &mut anchors,
         );
     }
-    links.sort_by_key(|l| l.span.start);
+    sort_links(&mut links);
     anchors.sort_by_key(|a| a.span.start);
     let mut paragraph_anchors = Vec::new();
     for ial in &paragraph_attrs {
         if let Some(id) = &ial.2.id {
             paragraph_anchors.push(Anchor {
-                id: id.clone(),
+                id: Box::from(id.as_str()),
                 span: ial.2.span.clone(),
                 source: AnchorSource::Explicit,
             });
@@ -1287,7 +1289,7 @@ mod tests {
         let got: Vec<_> = md
             .links
             .iter()
-            .map(|l| (l.dest.as_str(), &text[l.span.clone()]))
+            .map(|l| (&*l.dest, &text[l.span.clone()]))
             .collect();
         assert_eq!(
             got,
