@@ -66,8 +66,8 @@ fuzz_target!(|data: &[u8]| {
         assert!((1..=6).contains(&h.level));
         check_span(text, &h.span, "heading");
     }
-    for a in &parsed.markdown.anchors {
-        check_span(text, &a.span, "anchor");
+    for a in parsed.markdown.anchors() {
+        check_span(text, a.span, "anchor");
     }
     for l in &parsed.markdown.links {
         check_span(text, &l.span, "link");
