@@ -55,7 +55,7 @@ impl Digest {
 
 impl SourceFile {
     /// Builds a source file from its text (the line index is made when first needed).
-    /// A leading byte-order mark is dropped and lone CRs become LF here ([`as_held`]),
+    /// A leading byte-order mark is dropped and lone CRs become LF here (`as_held`),
     /// once, so that every reader (front matter, pulldown-cmark, which reads only LF and
     /// CRLF as line ends, job-family extraction) sees one kind, and a re-read matches.
     pub fn new(path: String, rel_path: String, disk_path: PathBuf, text: String) -> Self {

@@ -208,7 +208,7 @@ static GRADE_RE: LazyLock<Regex> = LazyLock::new(|| {
 /// "is a 7" (the link text alone carries the number).
 static IS_A_NUMBER_RE: LazyLock<Regex> =
     LazyLock::new(|| literal(r"(?i)\b(?:is|are)\s+an?\s+\[?(\d{1,2}(?:\.\d)?)\b"));
-/// "<prefix> Job Grade".
+/// "`<prefix>` Job Grade".
 static JOB_GRADE_HEADING_RE: LazyLock<Regex> =
     LazyLock::new(|| literal(r"(?i)^(.*?)[\s,:\-–—]*\bjob\s*grades?\b[\s:]*$"));
 /// A table cell that is only a grade: "Grade 7", "Job Grade #7".
@@ -467,7 +467,7 @@ fn may_have_digit(text: &str) -> bool {
     text.bytes().any(|b| b.is_ascii_digit() || !b.is_ascii())
 }
 
-/// The role of a sentence "The <role> is …": the byte span of `<role>` in `plain`, as
+/// The role of a sentence "The `<role>` is …": the byte span of `<role>` in `plain`, as
 /// the pattern `(?i)^\s*the\s+(.+?)\s+(?:is|are|will be|can be)\s` captures it
 /// (white space as in Unicode; `.` any char but `\n`), matched by hand: the regex took
 /// more instructions than all the rest of reading a grade sentence.
@@ -637,7 +637,8 @@ fn has_ascii_word_letters(text: &str, letters: &[u8]) -> bool {
 struct TitleWords {
     /// Whether its [`words`] include "levels".
     levels: bool,
-    /// Whether it names a section rather than a role ([`is_section_words`]).
+    /// Whether it names a section rather than a role (what the test-only
+    /// `is_section_words` says of its [`words`]).
     section: bool,
 }
 

@@ -9,7 +9,7 @@
 //! The site is built in memory with [`LIVE_RELOAD_SNIPPET`] in every page and served
 //! from there: nothing is written to disk, so no page is ever half-written, and each
 //! rebuild replaces the set of files at once. Rebuilds are incremental
-//! ([`incremental`]): an edited page is parsed again, it and the pages linking to it are
+//! (`incremental`): an edited page is parsed again, it and the pages linking to it are
 //! validated again, and only the outputs it shows up in are rendered again. A build that
 //! fails keeps the last good files and puts an error overlay on every HTML page; so does
 //! a build with error-severity diagnostics.
