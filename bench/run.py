@@ -94,11 +94,13 @@ class Sample:
 
 @dataclass
 class Stat:
-    """Medians over the runs, each metric on its own."""
+    """Medians over the runs, each metric on its own, and the spread of the wall times."""
     wall: float
     cpu: float
     rss_kib: float
     n: int
+    wall_min: float = 0.0
+    wall_max: float = 0.0
 
 
 TIME_LINE = re.compile(r"^([0-9.]+) ([0-9.]+) ([0-9.]+) ([0-9]+)$")
@@ -127,7 +129,9 @@ def median_of(samples):
     return Stat(statistics.median(s.wall for s in samples),
                 statistics.median(s.cpu for s in samples),
                 statistics.median(s.rss_kib for s in samples),
-                len(samples))
+                len(samples),
+                min(s.wall for s in samples),
+                max(s.wall for s in samples))
 
 
 @dataclass
@@ -313,7 +317,8 @@ def mib(kib):
 def cell(s):
     if s is None:
         return DASH
-    return "%.2f s, %.2f s, %d MiB" % (s.wall, s.cpu, mib(s.rss_kib))
+    spread = " (%.2f–%.2f)" % (s.wall_min, s.wall_max) if s.n > 1 else ""
+    return "%.2f s%s, %.2f s, %d MiB" % (s.wall, spread, s.cpu, mib(s.rss_kib))
 
 
 def ratio(a, b):
@@ -451,7 +456,8 @@ def report(res, meta, checks):
         out.append("| serve: edit → served, %s pages (p50 / p95) | %s | %s | %s |" % (
             f"{meta['serve_size']:,}", lat_cell(lat), lat_cell(hlat), ratio(lat and lat.p95_ms, hlat and hlat.p95_ms)))
     out.append("")
-    out.append("Ratios are ladder ÷ Hugo wall time (p95 for serve): below 1 ladder is faster. "
+    out.append("Wall times are medians, with the fastest and slowest run in brackets. "
+               "Ratios are ladder ÷ Hugo wall time (p95 for serve): below 1 ladder is faster. "
                "The `cp -r` rows show cp's own figures in the ladder column.")
     for note in meta["notes"]:
         out.append("Skipped: " + note)
