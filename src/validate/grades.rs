@@ -588,7 +588,7 @@ fn contains_words(text: &str, words: &str) -> bool {
 /// A page's headings' texts, for finding words in any of them at once.
 struct HeadingsText<'h> {
     headings: Vec<&'h str>,
-    /// The texts, ASCII letters lowercased, each followed by `\n`: made when first needed.
+    /// The texts, each followed by `\n`: made when first needed.
     lines: OnceCell<String>,
 }
 
@@ -602,9 +602,9 @@ impl<'h> HeadingsText<'h> {
 
     /// Whether some heading has `words` as written (ASCII case aside) between word
     /// boundaries: [`contains_words`] of any of the headings. A heading that is just the
-    /// words (most sections are found so) is looked for first; else all are found with
-    /// one search of their lines (a `\n` between them is no word char, and `words` spans
-    /// none unless it has one: then each heading is searched).
+    /// words (most sections are found so) is looked for first; else [`contains_words`]
+    /// searches all the headings' lines at once (a `\n` between them is no word char,
+    /// and `words` spans none unless it has one: then each heading is searched).
     fn contain_words(&self, words: &str) -> bool {
         let words = words.trim();
         if words.is_empty() {
@@ -616,29 +616,15 @@ impl<'h> HeadingsText<'h> {
         if words.contains('\n') {
             return self.headings.iter().any(|h| contains_words(h, words));
         }
-        let text = self.lines.get_or_init(|| {
+        let lines = self.lines.get_or_init(|| {
             let mut lines = String::with_capacity(self.headings.iter().map(|h| h.len() + 1).sum());
             for h in &self.headings {
                 lines.push_str(h);
                 lines.push('\n');
             }
-            lines.make_ascii_lowercase();
             lines
         });
-        if words.len() > text.len() {
-            return false;
-        }
-        let words = words.to_ascii_lowercase();
-        let w = words.as_bytes();
-        let is_word = |c: char| c.is_alphanumeric() || c == '&';
-        // Where the first byte is, compared there. A match starts and ends on char
-        // boundaries: `words` is whole chars.
-        let starts = &text.as_bytes()[..=text.len() - w.len()];
-        memchr::memchr_iter(w[0], starts).any(|i| {
-            text.as_bytes()[i..].starts_with(w)
-                && !text[..i].chars().next_back().is_some_and(is_word)
-                && !text[i + w.len()..].chars().next().is_some_and(is_word)
-        })
+        contains_words(lines, words)
     }
 }
 
