@@ -372,7 +372,7 @@ pub fn read_statement(text: &str, range: Range<usize>) -> GradeStatement {
 /// reading a grade sentence), by the regex in other text.
 fn grade_number(plain: &str) -> Option<Range<usize>> {
     if !plain.is_ascii() {
-        return Some(GRADE_RE.captures(plain)?.get(1)?.range());
+        return first_group(&GRADE_RE, plain);
     }
     let b = plain.as_bytes();
     // ASCII `\w`: what `\b` tells from the rest.
@@ -427,6 +427,11 @@ fn grade_number(plain: &str) -> Option<Range<usize>> {
             .find(|&end| !word(end))
             .map(|end| i..end)
     })
+}
+
+/// The span of what `re`'s first group captures in its first match in `text`.
+fn first_group(re: &Regex, text: &str) -> Option<Range<usize>> {
+    re.captures(text).and_then(|c| c.get(1)).map(|m| m.range())
 }
 
 /// The paragraphs of a section, each as (offset in the section, text): runs of lines
@@ -563,9 +568,7 @@ pub fn job_grade_prefix(heading: &str) -> Option<String> {
 /// regex in others.
 fn job_grade_heading_group(heading: &str) -> Option<&str> {
     if !heading.is_ascii() {
-        return JOB_GRADE_HEADING_RE
-            .captures(heading)
-            .map(|c| c.get(1).map_or("", |m| m.as_str()));
+        return job_grade_heading_group_by_regex(heading);
     }
     // `\bjob\s*grades?\b[\s:]*$`, from the end: the white space and colons, the
     // keyword, white space, "job" after a word boundary.
@@ -588,6 +591,14 @@ fn job_grade_heading_group(heading: &str) -> Option<&str> {
     // `^(.*?)[\s,:\-–—]*`: the group stops before the separators, and holds no `\n`.
     let group = rest.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, ',' | ':' | '-'));
     (!group.contains('\n')).then_some(group)
+}
+
+/// What [`JOB_GRADE_HEADING_RE`]'s group captures in `heading` (`""` when the group takes
+/// no part in the match): [`job_grade_heading_group`] by the regex.
+fn job_grade_heading_group_by_regex(heading: &str) -> Option<&str> {
+    JOB_GRADE_HEADING_RE
+        .captures(heading)
+        .map(|c| c.get(1).map_or("", |m| m.as_str()))
 }
 
 /// Whether a heading whose [`words`] are `w` names a section ("Requirements", "Senior X
@@ -1614,11 +1625,6 @@ mod tests {
         }
     }
 
-    /// The span of what `re`'s first group captures in its first match in `text`.
-    fn first_group(re: &Regex, text: &str) -> Option<Range<usize>> {
-        re.captures(text).and_then(|c| c.get(1)).map(|m| m.range())
-    }
-
     #[test]
     fn role_span_is_the_role_pattern_s_group() {
         // What `role_span` matches by hand, as a regex: they must agree on any text.
@@ -1816,10 +1822,11 @@ mod tests {
         ];
         for heading in generated_texts(&pieces, 8, 50_000) {
             let heading = heading.trim();
-            let want = JOB_GRADE_HEADING_RE
-                .captures(heading)
-                .map(|c| c.get(1).map_or("", |m| m.as_str()));
-            assert_eq!(job_grade_heading_group(heading), want, "{heading:?}");
+            assert_eq!(
+                job_grade_heading_group(heading),
+                job_grade_heading_group_by_regex(heading),
+                "{heading:?}"
+            );
         }
         assert_eq!(job_grade_heading_group("X - Job Grade:"), Some("X"));
         assert_eq!(job_grade_heading_group("X\n- Job Grade"), Some("X"));
