@@ -742,7 +742,7 @@ pub fn matched_ranks<'s>(words: &[String], scale: &'s Scale) -> (Vec<&'s Rank>, 
         .collect();
     candidates.sort_unstable();
     candidates.dedup();
-    ranks_in(&w, candidates.into_iter().map(|k| &scale.ranks[k]))
+    ranks_in(&w, candidates.into_iter().map(|k| &scale.ranks()[k]))
 }
 
 /// Title words as ranks are read from them: C-level abbreviations as `chief`.
@@ -846,7 +846,7 @@ fn guess_rank_of(title: &str, w: &[String], found: Vec<&Rank>, scale: &Scale) ->
         .collect();
     let rank_named = |track: Track, name: &str| {
         scale
-            .ranks
+            .ranks()
             .iter()
             .find(|r| r.track == track && r.name.eq_ignore_ascii_case(name))
     };
@@ -1778,7 +1778,7 @@ mod tests {
             let words: Vec<String> = text.split_whitespace().map(String::from).collect();
             for scales in [&default, &custom] {
                 let scale = scales.for_path("job-families/x/y.md");
-                let want = ranks_in(&rank_reading(&words), scale.ranks.iter());
+                let want = ranks_in(&rank_reading(&words), scale.ranks().iter());
                 assert_eq!(matched_ranks(&words, scale), want, "{text:?}");
             }
         }

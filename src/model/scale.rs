@@ -149,8 +149,9 @@ pub struct Rank {
 /// A resolved scale: ranks of both tracks, the grades that exist, whether ranks are checked.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Scale {
-    /// Ranks, longest name first (so `Senior Manager` matches before `Manager`).
-    pub ranks: Vec<Rank>,
+    /// Ranks, longest name first (so `Senior Manager` matches before `Manager`): read
+    /// with [`Scale::ranks`], fixed once made, as `index` is made from them.
+    ranks: Vec<Rank>,
     /// Every grade that exists: the ranks' grades plus `other`, sorted.
     pub grades: Vec<Grade>,
     /// Whether `grade-rank` applies.
@@ -185,6 +186,11 @@ impl Scale {
             check_rank,
             index,
         }
+    }
+
+    /// The ranks, longest name first (so `Senior Manager` matches before `Manager`).
+    pub fn ranks(&self) -> &[Rank] {
+        &self.ranks
     }
 
     /// Whether `word` (lowercased, as [`words`] gives it) is a word of some rank.

@@ -313,7 +313,7 @@ fn role_mismatch_of(title: &str, t: &[String], role: &str, scale: &Scale) -> Opt
     // compared as a word, and "Senior Manager, Security" reads as "Senior" + "Security
     // Manager", like "Senior Security Manager". Other ranks count as ranks.
     let senior = scale
-        .ranks
+        .ranks()
         .iter()
         .find(|r| r.track == Track::IndividualContributor && r.name.eq_ignore_ascii_case("senior"));
     let ranks_of = |ws: &[String]| {
