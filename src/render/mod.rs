@@ -842,8 +842,9 @@ pub fn render_site_into(
 ) -> Result<usize> {
     let r = Renderer::new(site, theme, live_reload, views);
     // Pages, folder indexes, the grade matrix and `ladder.json` first: the copies below
-    // give way to them. The last two are the biggest files, made one after the other
-    // once the pages are done, so that their memory does not add up with the pages'.
+    // give way to them. The last two are the biggest files (7.6 and 13.7 MB at 10,000
+    // pages) and take a tenth of a second or more: they are made one after the other,
+    // so that their memory does not add up, on one thread while the others make pages.
     // Hands each file made to `sink`; returns its path.
     let render = |o: &Output| -> Result<Option<String>> {
         let Some(file) = r.render_output(o)? else {
@@ -853,14 +854,21 @@ pub fn render_site_into(
         sink(file)?;
         Ok(Some(path))
     };
-    let pages: Vec<Option<String>> = Output::pages_and_folders(site)
-        .par_iter()
-        .map(render)
-        .collect::<Result<_>>()?;
-    let mut made: HashSet<String> = pages.into_iter().flatten().collect();
-    for biggest in [Output::Matrix, Output::LadderJson] {
-        made.extend(render(&biggest)?);
-    }
+    let (pages, biggest) = rayon::join(
+        || -> Result<Vec<Option<String>>> {
+            Output::pages_and_folders(site)
+                .par_iter()
+                .map(render)
+                .collect()
+        },
+        || -> Result<Vec<Option<String>>> {
+            [Output::Matrix, Output::LadderJson]
+                .iter()
+                .map(render)
+                .collect()
+        },
+    );
+    let mut made: HashSet<String> = pages?.into_iter().chain(biggest?).flatten().collect();
     made.insert("sitemap.xml".to_string());
 
     // The theme's static files, then the site's (found by discovery), then content
