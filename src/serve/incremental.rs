@@ -382,12 +382,11 @@ impl LiveSite {
 
         let mut outputs: Vec<Output> = Vec::new();
         for (index, change) in &changes {
-            let before = before.as_ref().unwrap_or(&self.views);
             outputs.extend(render::affected_outputs(
                 &self.site,
                 *index,
                 *change,
-                before,
+                before.as_ref(),
                 &self.views,
             ));
         }
