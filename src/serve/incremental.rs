@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-use super::{Body, LIVE_RELOAD_SNIPPET};
+use super::{Body, Files, LIVE_RELOAD_SNIPPET};
 use crate::discover::{self, FoundFile};
 use crate::error::Result;
 use crate::model::Site;
@@ -139,7 +139,7 @@ pub(crate) struct LiveSite {
     /// `grade-conflict` across families.
     conflicts: ConflictIndex,
     views: FamilyViews,
-    files: Arc<HashMap<String, Body>>,
+    files: Arc<Files>,
     diagnostics: Vec<Diagnostic>,
     summary: Summary,
 }
@@ -194,7 +194,7 @@ impl LiveSite {
     }
 
     /// The files to serve, by output path.
-    pub(crate) fn files(&self) -> &Arc<HashMap<String, Body>> {
+    pub(crate) fn files(&self) -> &Arc<Files> {
         &self.files
     }
 
@@ -401,7 +401,7 @@ impl LiveSite {
         )?;
         let files = Arc::make_mut(&mut self.files);
         for f in rendered {
-            files.insert(f.path.clone(), body(f));
+            files.insert(Arc::from(f.path.as_str()), body(f));
         }
         self.collect();
         let touched = to_validate
@@ -500,7 +500,7 @@ impl LiveSite {
             files
                 .lock()
                 .unwrap_or_else(std::sync::PoisonError::into_inner)
-                .insert(f.path.clone(), body(f));
+                .insert(Arc::from(f.path.as_str()), body(f));
             Ok(())
         };
         render::render_site_into(
@@ -571,7 +571,7 @@ pub(crate) fn is_regular_file(path: &Path) -> bool {
 fn body(f: OutputFile) -> Body {
     match f.contents {
         Contents::Bytes(bytes) => Body::Bytes(bytes.into()),
-        Contents::Copy(path) => Body::Disk(path),
+        Contents::Copy(path) => Body::Disk(path.into()),
     }
 }
 
@@ -602,7 +602,7 @@ mod tests {
         (dir, options)
     }
 
-    fn bytes(files: &HashMap<String, Body>) -> BTreeMap<String, Vec<u8>> {
+    fn bytes(files: &Files) -> BTreeMap<String, Vec<u8>> {
         files
             .iter()
             .map(|(path, body)| {
@@ -610,7 +610,7 @@ mod tests {
                     Body::Bytes(b) => b.to_vec(),
                     Body::Disk(p) => format!("disk:{}", p.display()).into_bytes(),
                 };
-                (path.clone(), b)
+                (path.to_string(), b)
             })
             .collect()
     }

@@ -22,7 +22,7 @@ mod watch;
 use std::collections::HashMap;
 use std::io::Write as _;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, Mutex, OnceLock, PoisonError, RwLock};
@@ -89,14 +89,19 @@ impl Default for ServeOptions {
     }
 }
 
-/// One file of a build in memory.
+/// One file of a build in memory. Cheap to clone (a reference count).
 #[derive(Debug, Clone)]
 pub(crate) enum Body {
     /// Rendered bytes.
     Bytes(Arc<[u8]>),
     /// A file the site discovered (static file or content asset), read when served.
-    Disk(PathBuf),
+    Disk(Arc<Path>),
 }
+
+/// A build's files by output path (`a/index.html`). Keys and bodies are reference
+/// counted: an edit copies the map of the snapshot being served before it changes a few
+/// entries, and at 10,000 pages copying owned paths took 2-3 ms of each edit.
+pub(crate) type Files = HashMap<Arc<str>, Body>;
 
 /// What is being served: one build, whole.
 #[derive(Debug)]
@@ -105,8 +110,8 @@ pub(crate) struct Snapshot {
     pub(crate) generation: u64,
     /// The base path the files are served under (`""` or `/handbook`).
     pub(crate) base_path: String,
-    /// The files by output path (`a/index.html`).
-    pub(crate) files: Arc<HashMap<String, Body>>,
+    /// The files by output path.
+    pub(crate) files: Arc<Files>,
     /// The overlay put on every HTML page, if the build failed or found errors.
     pub(crate) overlay: Option<String>,
 }
