@@ -441,7 +441,7 @@ fn render(c: &mut Criterion) {
         group.bench_function(name, |b| {
             b.iter(|| {
                 let views = FamilyViews::new(&site);
-                let files = render_site_into(&site, &theme, "", &views, &|f| {
+                let files = render_site_into(&site, &theme, "", &views, None, &|f| {
                     black_box(f);
                     Ok(())
                 });

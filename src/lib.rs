@@ -3,9 +3,11 @@
 //! ```text
 //! content/**/*.md ─discover─▶ pages + assets (sorted)
 //!                 ─parse (rayon, pure per file)─▶ ParsedPage (no HTML) + diagnostics
+//!                   (a build also renders each body's HTML in the same pass, and keeps
+//!                   it in an unnamed temporary file: parse::spill)
 //!                 ─model::Site::new─▶ Site (pages by URL, folders, assets, job families)
 //!                 ─validate (rayon per page)─▶ diagnostics (links, anchors, structure)
-//!                 ─render (Markdown → HTML → Tera, rayon per page)─▶ each output file
+//!                 ─render (body HTML → Tera, rayon per page)─▶ each output file
 //!                 ─write (into a staging dir as rendered, then swapped in)─▶ public/
 //!                 ─scope (--changed-since, --baseline)─▶ the findings a run counts
 //!                 ─report (human | json | codequality | junit)─▶ stdout, --report files
@@ -170,6 +172,16 @@ pub(crate) fn open_site(options: &Options) -> Result<(Config, discover::Discover
 /// errors from [`load_config`] and [`Site::new`]; [`Error::Io`] when `content/` cannot
 /// be listed.
 pub fn check(options: &Options) -> Result<Outcome> {
+    check_keeping_html(options, None).map(|(outcome, _)| outcome)
+}
+
+/// [`check`]; with `spill_dir`, each page parsed also has its body HTML rendered in the
+/// same pass and kept in a [`parse::spill::HtmlSpill`] in that directory, returned for the
+/// render stage (none when it cannot be made there: rendering then parses again).
+fn check_keeping_html(
+    options: &Options,
+    spill_dir: Option<&std::path::Path>,
+) -> Result<(Outcome, Option<parse::spill::HtmlSpill>)> {
     let start = Instant::now();
     let root = &options.root;
     let mut timings = Vec::new();
@@ -181,8 +193,11 @@ pub fn check(options: &Options) -> Result<Outcome> {
     let (config, found) = open_site(options)?;
     stage("discover", &mut timings);
     let page_count = found.pages.len();
+    let spill =
+        spill_dir.and_then(|dir| parse::spill::HtmlSpill::new(dir, &config.base_path()).ok());
     let (parsed, cache_stats) = if options.parse_cache {
-        let (parsed, stats, pending) = parse::cache::parse_all(root, &found.pages, CONTENT);
+        let (parsed, stats, pending) =
+            parse::cache::parse_all(root, &found.pages, CONTENT, spill.as_ref());
         stage("parse", &mut timings);
         // Written before the model takes the pages, which it can then own.
         if let Some(pending) = pending {
@@ -191,7 +206,7 @@ pub fn check(options: &Options) -> Result<Outcome> {
         }
         (parsed, Some(stats))
     } else {
-        let parsed = parse::parse_all(&found.pages, CONTENT);
+        let parsed = parse::parse_all_into(&found.pages, CONTENT, spill.as_ref());
         stage("parse", &mut timings);
         (parsed, None)
     };
@@ -221,7 +236,7 @@ pub fn check(options: &Options) -> Result<Outcome> {
     }
     stage("validate", &mut timings);
     let diagnostics = apply_rule_levels(&site.config, diagnostics);
-    Ok(Outcome {
+    let outcome = Outcome {
         summary: Summary::new(page_count, &diagnostics, validation.links, external_checked),
         site,
         diagnostics,
@@ -229,7 +244,8 @@ pub fn check(options: &Options) -> Result<Outcome> {
         files_written: 0,
         timings,
         parse_cache: cache_stats,
-    })
+    };
+    Ok((outcome, spill))
 }
 
 /// Runs [`check`], then renders the site and writes it to the output directory
@@ -241,17 +257,23 @@ pub fn check(options: &Options) -> Result<Outcome> {
 /// and anchors ([`Site::drop_link_data`]).
 pub fn build(options: &Options) -> Result<Outcome> {
     let start = Instant::now();
-    let mut outcome = check(options)?;
+    let output = output_dir(options);
+    // The HTML made while parsing waits beside the output, where the build writes anyway.
+    let spill_dir = match output.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let (mut outcome, spill) = check_keeping_html(options, Some(&spill_dir))?;
     outcome.site.drop_link_data();
     let theme = render::Theme::load(&options.root, &outcome.site.config.theme)?;
-    let output = output_dir(options);
     // Rendered pages go straight to disk, in parallel: only a few are in memory at once.
     let lap = Instant::now();
     let staging = write::Staging::begin(&output)?;
     let views = render::families::FamilyViews::new(&outcome.site);
-    let written = render::render_site_into(&outcome.site, &theme, "", &views, &|file| {
-        staging.write(&file)
-    })?;
+    let written =
+        render::render_site_into(&outcome.site, &theme, "", &views, spill.as_ref(), &|file| {
+            staging.write(&file)
+        })?;
     outcome.timings.push(("render+write", lap.elapsed()));
     let lap = Instant::now();
     staging.commit()?;

@@ -266,7 +266,9 @@ fn options() -> Options {
 
 /// Parses the body of `file` starting at byte `body_start` and renders it to HTML;
 /// root-relative link targets in the HTML get `base_path` (`""` or `/sub/path`). Pushes
-/// `unsupported-syntax` findings.
+/// `unsupported-syntax` findings. One pass of the Markdown parser gives both the HTML and
+/// what [`scan_body`] gives (a body with attribute lists is parsed into a list of events
+/// first, as there).
 pub fn parse_body(
     file: &SourceFile,
     body_start: usize,
@@ -277,9 +279,65 @@ pub fn parse_body(
     if !ials.is_empty() {
         return body_with_ials(file, body_start, &work, &ials, Some(base_path), true, diags);
     }
-    let mut md = scan(&work, body_start, true);
-    md.html = render(&work, body_start, base_path, &md.headings);
+    scan_and_render(&work, body_start, base_path)
+}
+
+/// Marks, in HTML made before a page's heading ids are known, where a heading's id goes:
+/// [`scan_and_render`] writes it in each heading's opening tag and anchor link, and puts
+/// the ids in once the page is read.
+const ID_MARK: u8 = 0x01;
+
+/// [`scan`] and [`render`] of `work` (a body without attribute lists) in one pass of the
+/// Markdown parser: the HTML is written as the events stream past, with [`ID_MARK`] for
+/// each heading's id. When the HTML holds other U+0001 characters (the body wrote one,
+/// e.g. as `&#1;`), the body is rendered again with the ids known.
+fn scan_and_render(work: &str, body_start: usize, base_path: &str) -> Markdown {
+    const MARK: &str = "\u{1}";
+    let mut scan = Scan::new(work, body_start, true);
+    let events = Parser::new_ext(work, options())
+        .into_offset_iter()
+        .map(|(event, range)| {
+            scan.observe(&event, range);
+            match event {
+                Event::Start(Tag::Heading { level, classes, .. }) => {
+                    Event::Html(CowStr::from(heading_open(
+                        heading_level(level),
+                        MARK,
+                        classes.iter().map(|c| c.as_ref()),
+                    )))
+                }
+                Event::End(TagEnd::Heading(level)) => {
+                    Event::Html(CowStr::from(heading_close(MARK, heading_level(level))))
+                }
+                other => rebase_event(other, base_path),
+            }
+        });
+    let mut html = String::with_capacity(work.len() + work.len() / 4);
+    pulldown_cmark::html::push_html(&mut html, events);
+    let mut md = scan.finish();
+    md.html = with_ids(&html, &md.headings)
+        .unwrap_or_else(|| render(work, body_start, base_path, &md.headings));
     md
+}
+
+/// `html` with each pair of [`ID_MARK`]s replaced by the next heading's id (escaped as an
+/// attribute), or `None` when the marks are not exactly two for each heading.
+fn with_ids(html: &str, headings: &[Heading]) -> Option<String> {
+    let marks = memchr::memchr_iter(ID_MARK, html.as_bytes());
+    if marks.clone().count() != 2 * headings.len() {
+        return None;
+    }
+    let ids: Vec<String> = headings.iter().map(|h| escape_attr(&h.id)).collect();
+    let mut out =
+        String::with_capacity(html.len() + 2 * ids.iter().map(String::len).sum::<usize>());
+    let mut last = 0;
+    for (k, at) in marks.enumerate() {
+        out.push_str(&html[last..at]);
+        out.push_str(&ids[k / 2]);
+        last = at + 1;
+    }
+    out.push_str(&html[last..]);
+    Some(out)
 }
 
 /// Only the HTML of [`parse_body`] (links are not collected). `headings` are the page's
@@ -308,9 +366,10 @@ pub(crate) fn render_body(
     render(&work, body_start, base_path, headings)
 }
 
-/// [`parse_body`] without the HTML (`html` is empty): what checking needs. The HTML is
-/// made when the page is rendered ([`crate::parse::ParsedPage::html`]), so a site's
-/// pages are never all held as HTML at once.
+/// [`parse_body`] without the HTML (`html` is empty): what checking needs. A build
+/// renders the HTML in the same pass ([`parse_body`]) and keeps it on disk
+/// ([`crate::parse::spill`]); else it is made when the page is rendered
+/// ([`crate::parse::ParsedPage::html`]). A site's pages are never all held as HTML at once.
 pub fn scan_body(file: &SourceFile, body_start: usize, diags: &mut Vec<Diagnostic>) -> Markdown {
     let (work, ials) = prepare(file, body_start, diags);
     if ials.is_empty() {
@@ -350,85 +409,138 @@ struct PendingHeading<'a> {
 /// Headings, anchors and links (when `links_wanted`) of `work`, a body without attribute
 /// lists, in one streaming pass; `html` is left empty.
 fn scan(work: &str, body_start: usize, links_wanted: bool) -> Markdown {
-    let mut slugger = Slugger::new();
-    // Raw-HTML ids, then footnotes (headings' ids are the headings'): the order
-    // `body_with_ials` pushes them in, which the stable sort below keeps for equal starts.
-    let mut anchors = Vec::new();
-    let mut footnotes = Vec::new();
-    // Raw-HTML links and Markdown links and images as met, put in order below.
-    let mut links = Vec::new();
-    let mut pending: Vec<PendingHeading<'_>> = Vec::new();
-    let mut in_heading = false;
+    let mut scan = Scan::new(work, body_start, links_wanted);
     for (event, range) in Parser::new_ext(work, options()).into_offset_iter() {
+        scan.observe(&event, range);
+    }
+    scan.finish()
+}
+
+/// What [`scan`] gathers from the events of `work` as they stream past, turned into a
+/// [`Markdown`] (without HTML) by [`Scan::finish`]: headings get their ids only at the
+/// end, once every explicit id on the page is known.
+struct Scan<'a> {
+    work: &'a str,
+    body_start: usize,
+    links_wanted: bool,
+    slugger: Slugger,
+    /// Raw-HTML ids, then footnotes (headings' ids are the headings'): the order
+    /// `body_with_ials` pushes them in, which the stable sort in `finish` keeps for equal
+    /// starts.
+    anchors: Vec<Anchor>,
+    footnotes: Vec<Anchor>,
+    /// Raw-HTML links and Markdown links and images as met, put in order by `finish`.
+    links: Vec<Link>,
+    pending: Vec<PendingHeading<'a>>,
+    in_heading: bool,
+}
+
+impl<'a> Scan<'a> {
+    fn new(work: &'a str, body_start: usize, links_wanted: bool) -> Self {
+        Scan {
+            work,
+            body_start,
+            links_wanted,
+            slugger: Slugger::new(),
+            anchors: Vec::new(),
+            footnotes: Vec::new(),
+            links: Vec::new(),
+            pending: Vec::new(),
+            in_heading: false,
+        }
+    }
+
+    /// Takes in the next event of `work` and its body range.
+    #[inline(always)]
+    fn observe(&mut self, event: &Event<'a>, range: Range<usize>) {
+        let (work, body_start) = (self.work, self.body_start);
         match event {
             Event::Start(Tag::Heading { level, id, .. }) => {
-                if let Some(id) = &id {
+                if let Some(id) = id {
                     // Explicit ids first, so generated slugs avoid them.
-                    slugger.reserve(id);
+                    self.slugger.reserve(id);
                 }
                 let span = body_start + range.start..body_start + trim_end(work, range).end;
-                pending.push(PendingHeading {
-                    level: heading_level(level),
+                self.pending.push(PendingHeading {
+                    level: heading_level(*level),
                     text: String::new(),
-                    explicit: id,
+                    explicit: id.clone(),
                     span,
                 });
-                in_heading = true;
+                self.in_heading = true;
             }
-            Event::End(TagEnd::Heading(_)) => in_heading = false,
-            Event::Text(t) | Event::Code(t) if in_heading => {
-                if let Some(h) = pending.last_mut() {
-                    h.text.push_str(&t);
+            Event::End(TagEnd::Heading(_)) => self.in_heading = false,
+            Event::Text(t) | Event::Code(t) if self.in_heading => {
+                if let Some(h) = self.pending.last_mut() {
+                    h.text.push_str(t);
                 }
             }
             Event::Start(Tag::HtmlBlock) | Event::InlineHtml(_) => html_ids_and_links(
                 &work[range.clone()],
                 body_start + range.start,
-                &mut slugger,
-                &mut anchors,
-                &mut links,
+                &mut self.slugger,
+                &mut self.anchors,
+                &mut self.links,
             ),
-            event @ Event::Start(
-                Tag::Link { .. } | Tag::Image { .. } | Tag::FootnoteDefinition(_),
-            ) if links_wanted => {
-                link_or_footnote(&event, range, work, body_start, &mut links, &mut footnotes);
+            Event::Start(Tag::Link { .. } | Tag::Image { .. } | Tag::FootnoteDefinition(_))
+                if self.links_wanted =>
+            {
+                link_or_footnote(
+                    event,
+                    range,
+                    work,
+                    body_start,
+                    &mut self.links,
+                    &mut self.footnotes,
+                );
             }
             _ => {}
         }
     }
 
-    let mut headings = Vec::with_capacity(pending.len());
-    slugger.expect(pending.len());
-    for h in pending {
-        let explicit_id = h.explicit.is_some();
-        let id = match h.explicit {
-            Some(id) => id.into_string(),
-            None => slugger.unique(&h.text),
-        };
-        let trimmed = h.text.trim();
-        let text = if trimmed.len() == h.text.len() {
-            h.text
-        } else {
-            trimmed.to_string()
-        };
-        headings.push(Heading {
-            level: h.level,
-            text,
-            id,
-            explicit_id,
-            span: h.span,
-            in_toc: true,
-        });
-    }
-    anchors.append(&mut footnotes);
-    sort_links(&mut links);
-    anchors.sort_by_key(|a| a.span.start);
-    Markdown {
-        headings,
-        non_heading_anchors: anchors,
-        paragraph_anchors: Vec::new(),
-        links,
-        html: String::new(),
+    /// The page's headings (with their ids), anchors and links; `html` empty.
+    fn finish(self) -> Markdown {
+        let Scan {
+            mut slugger,
+            mut anchors,
+            mut footnotes,
+            mut links,
+            pending,
+            ..
+        } = self;
+        let mut headings = Vec::with_capacity(pending.len());
+        slugger.expect(pending.len());
+        for h in pending {
+            let explicit_id = h.explicit.is_some();
+            let id = match h.explicit {
+                Some(id) => id.into_string(),
+                None => slugger.unique(&h.text),
+            };
+            let trimmed = h.text.trim();
+            let text = if trimmed.len() == h.text.len() {
+                h.text
+            } else {
+                trimmed.to_string()
+            };
+            headings.push(Heading {
+                level: h.level,
+                text,
+                id,
+                explicit_id,
+                span: h.span,
+                in_toc: true,
+            });
+        }
+        anchors.append(&mut footnotes);
+        sort_links(&mut links);
+        anchors.sort_by_key(|a| a.span.start);
+        Markdown {
+            headings,
+            non_heading_anchors: anchors,
+            paragraph_anchors: Vec::new(),
+            links,
+            html: String::new(),
+        }
     }
 }
 
@@ -1213,6 +1325,47 @@ mod tests {
         let mut diags = Vec::new();
         let md = parse_body(&file, 0, base_path, &mut diags);
         (md, diags)
+    }
+
+    /// Rendering in the scan's pass (what a build does) gives what scanning and then
+    /// rendering again gives: the same HTML, headings, anchors and links.
+    #[test]
+    fn one_pass_matches_scan_then_render() {
+        let bodies = [
+            "# Title\n\n## Levels\n### Senior X\n#### Requirements\n### Staff X\n#### Requirements\n",
+            // An explicit id further down takes the slug a heading above would get.
+            "## Levels\n\ntext [a](/a/#levels) ![i](/img.png)\n\n## Other {#levels}\n",
+            "## `code` & <b>bold</b> \"quoted\"\n\n<div id=\"raw\"><a href=\"/x/\">x</a></div>\n",
+            "## A {.wide .no_toc}\n\nfoot[^1]\n\n[^1]: note [n](/n/)\n",
+            // U+0001 from an entity and as written, in a heading and in text.
+            "## one &#1; two\n\nthree &#x1; \u{1} four\n\n## five \u{1}\n",
+            "no headings at all, a [link](/l/) and <span id=\"s\"></span>\n",
+            "",
+        ];
+        for body in bodies {
+            for base_path in ["", "/handbook"] {
+                let file = SourceFile::for_test("p.md", body);
+                let mut one_diags = Vec::new();
+                let one = parse_body(&file, 0, base_path, &mut one_diags);
+                let mut two_diags = Vec::new();
+                let two = scan_body(&file, 0, &mut two_diags);
+                let html = render_body(&file, 0, base_path, &two.headings);
+                assert_eq!(one.html, html, "{body:?} at {base_path:?}");
+                assert_eq!(one.headings, two.headings, "{body:?}");
+                assert_eq!(one.non_heading_anchors, two.non_heading_anchors, "{body:?}");
+                assert_eq!(one.paragraph_anchors, two.paragraph_anchors, "{body:?}");
+                assert_eq!(one.links, two.links, "{body:?}");
+                assert_eq!(one_diags, two_diags, "{body:?}");
+            }
+        }
+        // The marks are gone from a page whose ids were filled in.
+        let file = SourceFile::for_test("p.md", "## A\n\n## B\n");
+        let md = parse_body(&file, 0, "", &mut Vec::new());
+        assert!(!md.html.contains('\u{1}'), "{}", md.html);
+        assert!(
+            md.html
+                .contains("<h2 id=\"b\">B <a class=\"anchor\" href=\"#b\"")
+        );
     }
 
     #[test]

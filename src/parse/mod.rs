@@ -11,6 +11,7 @@ pub mod front_matter;
 pub mod html_scan;
 pub mod markdown;
 pub mod mojibake;
+pub mod spill;
 
 use std::ops::Range;
 use std::sync::Arc;
@@ -21,6 +22,7 @@ use crate::diagnostic::{Diagnostic, Rule};
 use crate::discover::FoundFile;
 use crate::model::ladder::JobFamily;
 use crate::source::SourceFile;
+use spill::HtmlSpill;
 
 pub use front_matter::FrontMatter;
 pub use markdown::{
@@ -29,7 +31,8 @@ pub use markdown::{
 
 /// One page after parsing: everything later stages need from its text, read while the
 /// text is at hand. Pages read from disk by [`parse_file`] then drop their text
-/// ([`SourceFile::release_text`]); rendering reads the file again.
+/// ([`SourceFile::release_text`]); rendering takes the body HTML a build kept
+/// ([`spill`]), or reads the file again.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct ParsedPage {
     /// The file (its text released once parsed from disk).
@@ -39,8 +42,9 @@ pub struct ParsedPage {
     pub front_matter: FrontMatter,
     /// Byte offset in the file where the Markdown body starts.
     pub body_start: usize,
-    /// Headings, anchors and links of the body (its HTML is made by
-    /// [`ParsedPage::html`] when the page is rendered).
+    /// Headings, anchors and links of the body (its HTML is not kept here: a build keeps
+    /// it in a [`spill::HtmlSpill`], else [`ParsedPage::html`] makes it when the page is
+    /// rendered).
     pub markdown: Markdown,
     /// The page's title as the site shows it: front matter `title`, else the first
     /// `# heading`, else made from the file name.
@@ -113,12 +117,22 @@ impl FromIterator<(Option<Arc<ParsedPage>>, Vec<Diagnostic>)> for Parsed {
 /// Reads and parses `files` in parallel. `content_prefix` is the site-root-relative path
 /// of `content/` (normally `content`), used for diagnostic paths.
 pub fn parse_all(files: &[FoundFile], content_prefix: &str) -> Parsed {
+    parse_all_into(files, content_prefix, None)
+}
+
+/// [`parse_all`], and with a `spill`, each page's body HTML rendered in the same pass and
+/// kept there (see [`parse_file_into`]).
+pub fn parse_all_into(
+    files: &[FoundFile],
+    content_prefix: &str,
+    spill: Option<&HtmlSpill>,
+) -> Parsed {
     // Each page goes into its `Arc` on the thread that parsed it: the main thread only
     // gathers pointers.
     let results: Vec<(Option<Arc<ParsedPage>>, Vec<Diagnostic>)> = files
         .par_iter()
         .map(|f| {
-            let (page, diags) = parse_file(f, content_prefix);
+            let (page, diags) = parse_file_into(f, content_prefix, spill);
             (page.map(Arc::new), diags)
         })
         .collect();
@@ -129,6 +143,17 @@ pub fn parse_all(files: &[FoundFile], content_prefix: &str) -> Parsed {
 /// not UTF-8: then an `encoding` diagnostic says why) and the findings of parsing it.
 /// Paths in diagnostics are `<content_prefix>/<rel_path>`.
 pub fn parse_file(f: &FoundFile, content_prefix: &str) -> (Option<ParsedPage>, Vec<Diagnostic>) {
+    parse_file_into(f, content_prefix, None)
+}
+
+/// [`parse_file`], and with a `spill`, the page's body HTML rendered (with the spill's
+/// base path) in the same pass of the Markdown parser and kept in the spill, not in the
+/// page: what a build does, so that rendering does not parse the page again.
+pub fn parse_file_into(
+    f: &FoundFile,
+    content_prefix: &str,
+    spill: Option<&HtmlSpill>,
+) -> (Option<ParsedPage>, Vec<Diagnostic>) {
     let path = format!("{content_prefix}/{}", f.rel_path);
     match std::fs::read(&f.disk_path) {
         Ok(bytes) => match decode(&path, bytes) {
@@ -149,7 +174,11 @@ pub fn parse_file(f: &FoundFile, content_prefix: &str) -> (Option<ParsedPage>, V
                         .with_key("nul"),
                     );
                 }
-                let mut page = parse_page(file, &mut diags);
+                let mut page = parse_page_with(file, spill.map(HtmlSpill::base_path), &mut diags);
+                if let Some(spill) = spill {
+                    spill.put(&page.source.path, &page.markdown.html);
+                    page.markdown.html = String::new();
+                }
                 page.source.release_text();
                 (Some(page), diags)
             }
@@ -175,8 +204,21 @@ pub fn parse_file(f: &FoundFile, content_prefix: &str) -> (Option<ParsedPage>, V
 /// Parses one page that has been read: front matter, Markdown, its job family, and
 /// the text checks that need the text itself. The text is kept (see [`parse_file`]).
 pub fn parse_page(file: SourceFile, diags: &mut Vec<Diagnostic>) -> ParsedPage {
+    parse_page_with(file, None, diags)
+}
+
+/// [`parse_page`], with the body's HTML in `markdown.html` when `html_base_path` is given
+/// (root-relative links prefixed with it).
+fn parse_page_with(
+    file: SourceFile,
+    html_base_path: Option<&str>,
+    diags: &mut Vec<Diagnostic>,
+) -> ParsedPage {
     let split = front_matter::split(&file, diags);
-    let markdown = markdown::scan_body(&file, split.body_start, diags);
+    let markdown = match html_base_path {
+        Some(base_path) => markdown::parse_body(&file, split.body_start, base_path, diags),
+        None => markdown::scan_body(&file, split.body_start, diags),
+    };
     let text = file.text();
     if split.absent && !text.trim().is_empty() && !markdown.headings.iter().any(|h| h.level == 1) {
         diags.push(

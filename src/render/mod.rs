@@ -23,6 +23,7 @@ use tera::Tera;
 use crate::error::{Error, Result};
 use crate::model::{Page, PageChange, Section, Site};
 use crate::parse::TocEntry;
+use crate::parse::spill::HtmlSpill;
 use crate::write::{Contents, OutputFile};
 use families::{Department, FamilyViews, Ladder, Matrix};
 
@@ -428,6 +429,8 @@ struct Renderer<'a> {
     views: &'a FamilyViews,
     /// The HTML sanitizer, when `[security] sanitize_html` is on.
     sanitizer: Option<ammonia::Builder<'static>>,
+    /// Pages' body HTML made while parsing, when the build kept it.
+    spill: Option<&'a HtmlSpill>,
 }
 
 impl<'a> Renderer<'a> {
@@ -436,6 +439,7 @@ impl<'a> Renderer<'a> {
         theme: &'a Theme,
         live_reload: &'a str,
         views: &'a FamilyViews,
+        spill: Option<&'a HtmlSpill>,
     ) -> Renderer<'a> {
         Renderer {
             site,
@@ -451,6 +455,7 @@ impl<'a> Renderer<'a> {
             live_reload,
             views,
             sanitizer: site.config.security.sanitize_html.then(sanitizer),
+            spill,
         }
     }
 
@@ -526,7 +531,14 @@ impl<'a> Renderer<'a> {
             description: fm.description.as_deref(),
             url: self.url(&p.url),
             content: {
-                let html = p.parsed.html(&self.site.base_path)?;
+                let base_path = &self.site.base_path;
+                let kept = self
+                    .spill
+                    .and_then(|s| s.get(&p.parsed.source.path, base_path));
+                let html = match kept {
+                    Some(html) => html,
+                    None => p.parsed.html(base_path)?,
+                };
                 match &self.sanitizer {
                     Some(s) => s.clean(&html).to_string(),
                     None => html,
@@ -819,7 +831,7 @@ pub fn render_outputs(
     views: &FamilyViews,
     outputs: &[Output],
 ) -> Result<Vec<OutputFile>> {
-    let r = Renderer::new(site, theme, live_reload, views);
+    let r = Renderer::new(site, theme, live_reload, views, None);
     let files: Vec<Option<OutputFile>> = outputs
         .par_iter()
         .map(|o| r.render_output(o))
@@ -831,7 +843,8 @@ pub fn render_outputs(
 /// `404.html` and `sitemap.xml` with the job-family `views` of `site`
 /// ([`FamilyViews::new`]), and hands each file, copies of assets and static files
 /// included, to `sink` as soon as it is made (from several threads, in no particular
-/// order), so that no more than a few rendered pages are in memory at once.
+/// order), so that no more than a few rendered pages are in memory at once. A page's
+/// body HTML comes from `spill` when it holds it, else from parsing the page again.
 /// `live_reload` is inserted before `</body>` (empty for `build`). Each output path is
 /// handed over once: a generated file (page, folder index, grade matrix, `ladder.json`,
 /// `sitemap.xml`) wins over a static file or asset at the same path; a page or static
@@ -844,9 +857,10 @@ pub fn render_site_into(
     theme: &Theme,
     live_reload: &str,
     views: &FamilyViews,
+    spill: Option<&HtmlSpill>,
     sink: &(dyn Fn(OutputFile) -> Result<()> + Sync),
 ) -> Result<usize> {
-    let r = Renderer::new(site, theme, live_reload, views);
+    let r = Renderer::new(site, theme, live_reload, views, spill);
     // Pages, folder indexes, the grade matrix and `ladder.json` first: the copies below
     // give way to them. The last two are the biggest files (7.6 and 13.7 MB at 10,000
     // pages) and take a tenth of a second or more: they are made one after the other,

@@ -508,6 +508,7 @@ impl LiveSite {
             &self.theme,
             LIVE_RELOAD_SNIPPET,
             &self.views,
+            None,
             &sink,
         )?;
         self.files = Arc::new(

@@ -384,3 +384,43 @@ fn page_permalink_shadowing_a_generated_file_does_not_fail_the_build() {
     );
     assert!(dir.path().join("public/sitemap.xml").is_file());
 }
+
+/// A build keeps the HTML it makes while parsing in a temporary file beside the output
+/// and renders from it; when that file cannot be made (here: the output's parent does not
+/// exist yet), pages are parsed again to render them. Both give the same site, with and
+/// without a base path, on a fixture and on the example handbook.
+#[test]
+fn html_kept_from_parsing_renders_as_html_made_again() {
+    let handbook = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let fixture = copy_fixture("build_site");
+    for (root, base_url) in [
+        (fixture.path(), None),
+        (fixture.path(), Some("https://group.gitlab.io/handbook/")),
+        (handbook, None),
+        (handbook, Some("https://example.org/careers/")),
+    ] {
+        let tmp = tempfile::tempdir().unwrap();
+        let build_into = |output: &Path| {
+            ladder::build(&Options {
+                root: root.to_path_buf(),
+                output: Some(output.to_path_buf()),
+                base_url: base_url.map(str::to_string),
+                ..Default::default()
+            })
+            .unwrap_or_else(|e| panic!("build {}: {e}", root.display()))
+        };
+        let kept = tmp.path().join("public");
+        let outcome = build_into(&kept);
+        assert!(outcome.files_written > 5, "{}", root.display());
+        let again = tmp.path().join("not-yet").join("public");
+        build_into(&again);
+        assert_eq!(
+            snapshot(&kept),
+            snapshot(&again),
+            "{} with base URL {base_url:?}",
+            root.display()
+        );
+        // Nothing but the output is left beside it.
+        assert_eq!(entries(tmp.path()), ["not-yet", "public"]);
+    }
+}

@@ -195,9 +195,10 @@ fn a_failing_writer_keeps_the_previous_output() {
         .join("one/page/index.html");
     std::fs::create_dir_all(&blocked).unwrap();
     let views = ladder::render::families::FamilyViews::new(&outcome.site);
-    let result = ladder::render::render_site_into(&outcome.site, &theme, "", &views, &|file| {
-        staging.write(&file)
-    });
+    let result =
+        ladder::render::render_site_into(&outcome.site, &theme, "", &views, None, &|file| {
+            staging.write(&file)
+        });
     let err = result.unwrap_err();
     let cause = std::error::Error::source(&err).map(|s| s.to_string());
     assert!(err.to_string().starts_with("cannot write `"), "{err}");
