@@ -259,10 +259,7 @@ pub fn build(options: &Options) -> Result<Outcome> {
     let start = Instant::now();
     let output = output_dir(options);
     // The HTML made while parsing waits beside the output, where the build writes anyway.
-    let spill_dir = match output.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
+    let spill_dir = write::parent_dir(&output);
     let (mut outcome, spill) = check_keeping_html(options, Some(&spill_dir))?;
     outcome.site.drop_link_data();
     let theme = render::Theme::load(&options.root, &outcome.site.config.theme)?;

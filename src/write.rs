@@ -61,6 +61,15 @@ pub fn safe_join(base: &Path, rel: &str) -> Option<PathBuf> {
     Some(out)
 }
 
+/// The directory `output` is in (`.` for a bare name): where its staging directory, and
+/// a build's temporary files, go.
+pub fn parent_dir(output: &Path) -> PathBuf {
+    match output.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
 /// Writes `files` to `output` atomically (see the module docs).
 ///
 /// Errors: as [`Staging::begin`], [`Staging::write`] and [`Staging::commit`]. On error
@@ -104,10 +113,7 @@ impl Staging {
                     output.display()
                 ))
             })?;
-        let parent = match output.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
+        let parent = parent_dir(output);
         if output.exists() {
             if !output.is_dir() {
                 return Err(Error::Usage(format!(
@@ -233,6 +239,16 @@ fn remove_stale(parent: &Path, name: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn parent_dir_of_a_bare_name_is_the_current_directory() {
+        assert_eq!(parent_dir(Path::new("public")), Path::new("."));
+        assert_eq!(parent_dir(Path::new("site/public")), Path::new("site"));
+        assert_eq!(
+            parent_dir(Path::new("/srv/www/public")),
+            Path::new("/srv/www")
+        );
+    }
 
     #[test]
     fn safe_join_refuses_escapes() {
