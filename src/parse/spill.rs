@@ -11,6 +11,11 @@
 //! soon as it is closed, and has no name meanwhile), so it costs a copy in and a copy
 //! out, not a parse.
 //!
+//! Each page's HTML starts at a multiple of 4,096 bytes, and the render stage takes it
+//! out ([`HtmlSpill::take`]): on Linux the file's pages under it are handed back to the
+//! kernel at once (a hole is punched), so the output written next can reuse them, and
+//! closing the file at the end has nothing left to free.
+//!
 //! The spill is an optimisation only: when it cannot be made or written, or holds nothing
 //! for a page, the page is parsed again when rendered ([`crate::parse::ParsedPage::html`]).
 
@@ -70,7 +75,9 @@ impl HtmlSpill {
     /// nothing is kept: the page is parsed again when it is rendered.
     pub fn put(&self, path: &str, html: &str) {
         let len = html.len();
-        let at = self.end.fetch_add(len as u64, Ordering::Relaxed);
+        let at = self
+            .end
+            .fetch_add(whole_blocks(len as u64), Ordering::Relaxed);
         if write_at(&self.file, html.as_bytes(), at).is_ok() {
             self.pages
                 .lock()
@@ -79,19 +86,23 @@ impl HtmlSpill {
         }
     }
 
-    /// The HTML kept for the page at `path`, if it was rendered with `base_path`; `None`
-    /// when it was not kept, the base path differs, or it cannot be read back.
-    pub fn get(&self, path: &str, base_path: &str) -> Option<String> {
+    /// Takes out the HTML kept for the page at `path`, if it was rendered with
+    /// `base_path`, and frees the file's room for it: a second call for the same page
+    /// returns `None`. `None` also when it was not kept, the base path differs (then it
+    /// stays kept), or it cannot be read back.
+    pub fn take(&self, path: &str, base_path: &str) -> Option<String> {
         if base_path != self.base_path {
             return None;
         }
-        let (at, len) = *self
+        let (at, len) = self
             .pages
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .get(path)?;
+            .remove(path)?;
         let mut bytes = vec![0; len];
-        read_at(&self.file, &mut bytes, at).ok()?;
+        let read = read_at(&self.file, &mut bytes, at);
+        free(&self.file, at, whole_blocks(len as u64));
+        read.ok()?;
         String::from_utf8(bytes).ok()
     }
 
@@ -108,6 +119,32 @@ impl HtmlSpill {
         self.len() == 0
     }
 }
+
+/// The room a page's HTML of `len` bytes takes in the file: whole 4,096-byte blocks, so
+/// that the next page starts on a block of its own and [`free`] can hand back every
+/// block a page used.
+fn whole_blocks(len: u64) -> u64 {
+    len.div_ceil(4096) * 4096
+}
+
+/// Hands the file's blocks from `at` for `len` bytes back to the file system (punches a
+/// hole; the file keeps its length). Best effort: where that cannot be done, the blocks
+/// are freed when the file is closed.
+#[cfg(target_os = "linux")]
+fn free(file: &File, at: u64, len: u64) {
+    use rustix::fs::{FallocateFlags, fallocate};
+    if len > 0 {
+        let _ = fallocate(
+            file,
+            FallocateFlags::PUNCH_HOLE | FallocateFlags::KEEP_SIZE,
+            at,
+            len,
+        );
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn free(_: &File, _: u64, _: u64) {}
 
 #[cfg(unix)]
 fn write_at(file: &File, bytes: &[u8], at: u64) -> std::io::Result<()> {
@@ -143,21 +180,47 @@ mod tests {
         spill.put("content/c.md", "<h2 id=\"x\">X</h2>\n");
         assert_eq!(spill.len(), 3);
         assert_eq!(spill.base_path(), "/handbook");
+        // Another base path finds nothing, and leaves the page kept.
+        assert_eq!(spill.take("content/a.md", ""), None);
         assert_eq!(
-            spill.get("content/a.md", "/handbook").as_deref(),
+            spill.take("content/a.md", "/handbook").as_deref(),
             Some("<p>a é</p>\n")
         );
-        assert_eq!(spill.get("content/b.md", "/handbook").as_deref(), Some(""));
+        assert_eq!(spill.take("content/b.md", "/handbook").as_deref(), Some(""));
         assert_eq!(
-            spill.get("content/c.md", "/handbook").as_deref(),
+            spill.take("content/c.md", "/handbook").as_deref(),
             Some("<h2 id=\"x\">X</h2>\n")
         );
-        // Read again: a page can be rendered more than once.
-        assert!(spill.get("content/a.md", "/handbook").is_some());
-        assert_eq!(spill.get("content/a.md", ""), None);
-        assert_eq!(spill.get("content/d.md", "/handbook"), None);
+        // Taken out: a second render of a page parses it again.
+        assert_eq!(spill.take("content/a.md", "/handbook"), None);
+        assert_eq!(spill.take("content/d.md", "/handbook"), None);
+        assert!(spill.is_empty());
         // Nothing is left in the directory: the file has no name.
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+    }
+
+    /// The blocks the file holds on disk (512-byte units).
+    #[cfg(target_os = "linux")]
+    fn blocks(spill: &HtmlSpill) -> u64 {
+        std::os::unix::fs::MetadataExt::blocks(&spill.file.metadata().unwrap())
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn taking_a_page_frees_its_blocks() {
+        let dir = tempfile::tempdir().unwrap();
+        let spill = HtmlSpill::new(dir.path(), "").unwrap();
+        let big = "<p>x</p>\n".repeat(1_500); // 13,500 bytes: four blocks
+        spill.put("a.md", &big);
+        spill.put("b.md", "<p>b</p>\n");
+        spill.put("c.md", &big);
+        assert!(blocks(&spill) >= 9 * 8, "{} blocks", blocks(&spill));
+        assert_eq!(spill.take("a.md", "").unwrap(), big);
+        // b's and c's blocks are still held, and read back whole.
+        assert!(blocks(&spill) >= 5 * 8, "{} blocks", blocks(&spill));
+        assert_eq!(spill.take("c.md", "").unwrap(), big);
+        assert_eq!(spill.take("b.md", "").unwrap(), "<p>b</p>\n");
+        assert_eq!(blocks(&spill), 0);
     }
 
     #[test]
@@ -169,8 +232,16 @@ mod tests {
         (0..500)
             .into_par_iter()
             .for_each(|i| spill.put(&format!("p{i}.md"), &html(i)));
-        for i in 0..500 {
-            assert_eq!(spill.get(&format!("p{i}.md"), "").unwrap(), html(i));
+        // Taken out in another order than put in, from several threads: freeing one
+        // page's blocks never touches another's.
+        let taken: Vec<(usize, String)> = (0..500)
+            .into_par_iter()
+            .rev()
+            .map(|i| (i, spill.take(&format!("p{i}.md"), "").unwrap()))
+            .collect();
+        for (i, got) in taken {
+            assert_eq!(got, html(i));
         }
+        assert!(spill.is_empty());
     }
 }

@@ -534,7 +534,7 @@ impl<'a> Renderer<'a> {
                 let base_path = &self.site.base_path;
                 let kept = self
                     .spill
-                    .and_then(|s| s.get(&p.parsed.source.path, base_path));
+                    .and_then(|s| s.take(&p.parsed.source.path, base_path));
                 let html = match kept {
                     Some(html) => html,
                     None => p.parsed.html(base_path)?,
