@@ -7,6 +7,7 @@
 //!                   it in an unnamed temporary file: parse::spill)
 //!                 ─model::Site::new─▶ Site (pages by URL, folders, assets, job families)
 //!                 ─validate (rayon per page)─▶ diagnostics (links, anchors, structure)
+//!                   (a build makes the job-family views meanwhile: render::families)
 //!                 ─render (body HTML → Tera, rayon per page)─▶ each output file
 //!                 ─write (into a staging dir as rendered, then swapped in)─▶ public/
 //!                 ─scope (--changed-since, --baseline)─▶ the findings a run counts
@@ -172,16 +173,20 @@ pub(crate) fn open_site(options: &Options) -> Result<(Config, discover::Discover
 /// errors from [`load_config`] and [`Site::new`]; [`Error::Io`] when `content/` cannot
 /// be listed.
 pub fn check(options: &Options) -> Result<Outcome> {
-    check_keeping_html(options, None).map(|(outcome, _)| outcome)
+    check_keeping_html(options, None, |_| ()).map(|(outcome, _, ())| outcome)
 }
 
 /// [`check`]; with `spill_dir`, each page parsed also has its body HTML rendered in the
 /// same pass and kept in a [`parse::spill::HtmlSpill`] in that directory, returned for the
-/// render stage (none when it cannot be made there: rendering then parses again).
-fn check_keeping_html(
+/// render stage (none when it cannot be made there: rendering then parses again). Also
+/// returns what `beside_validation` makes of the site, which runs while the site is
+/// validated (both in parallel: either fills the cores the other leaves idle; its time
+/// counts in the `validate` stage).
+fn check_keeping_html<V: Send>(
     options: &Options,
     spill_dir: Option<&std::path::Path>,
-) -> Result<(Outcome, Option<parse::spill::HtmlSpill>)> {
+    beside_validation: impl FnOnce(&Site) -> V + Send,
+) -> Result<(Outcome, Option<parse::spill::HtmlSpill>, V)> {
     let start = Instant::now();
     let root = &options.root;
     let mut timings = Vec::new();
@@ -222,7 +227,7 @@ fn check_keeping_html(
         &mut diagnostics,
     )?;
     stage("model", &mut timings);
-    let validation = validate::validate(&site);
+    let (validation, made) = rayon::join(|| validate::validate(&site), || beside_validation(&site));
     diagnostics.extend(validation.diagnostics);
     let mut external_checked = 0;
     if options.external {
@@ -245,7 +250,7 @@ fn check_keeping_html(
         timings,
         parse_cache: cache_stats,
     };
-    Ok((outcome, spill))
+    Ok((outcome, spill, made))
 }
 
 /// Runs [`check`], then renders the site and writes it to the output directory
@@ -260,13 +265,17 @@ pub fn build(options: &Options) -> Result<Outcome> {
     let output = output_dir(options);
     // The HTML made while parsing waits beside the output, where the build writes anyway.
     let spill_dir = write::parent_dir(&output);
-    let (mut outcome, spill) = check_keeping_html(options, Some(&spill_dir))?;
+    // The job-family views need the site, not its findings: made while it is validated.
+    let (mut outcome, spill, views) = check_keeping_html(
+        options,
+        Some(&spill_dir),
+        render::families::FamilyViews::new,
+    )?;
     outcome.site.drop_link_data();
     let theme = render::Theme::load(&options.root, &outcome.site.config.theme)?;
     // Rendered pages go straight to disk, in parallel: only a few are in memory at once.
     let lap = Instant::now();
     let staging = write::Staging::begin(&output)?;
-    let views = render::families::FamilyViews::new(&outcome.site);
     let written =
         render::render_site_into(&outcome.site, &theme, "", &views, spill.as_ref(), &|file| {
             staging.write(&file)
