@@ -99,11 +99,9 @@ impl HtmlSpill {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .remove(path)?;
-        let mut bytes = vec![0; len];
-        let read = read_at(&self.file, &mut bytes, at);
+        let read = read_at(&self.file, len, at);
         free(&self.file, at, whole_blocks(len as u64));
-        read.ok()?;
-        String::from_utf8(bytes).ok()
+        String::from_utf8(read.ok()?).ok()
     }
 
     /// How many pages' HTML it holds.
@@ -151,9 +149,27 @@ fn write_at(file: &File, bytes: &[u8], at: u64) -> std::io::Result<()> {
     std::os::unix::fs::FileExt::write_all_at(file, bytes, at)
 }
 
-#[cfg(unix)]
-fn read_at(file: &File, bytes: &mut [u8], at: u64) -> std::io::Result<()> {
-    std::os::unix::fs::FileExt::read_exact_at(file, bytes, at)
+/// The `len` bytes of `file` from `at`, read into a buffer that is not zeroed first
+/// (zeroing 16 KB a page was 1.1% of a build's instructions).
+#[cfg(target_os = "linux")]
+fn read_at(file: &File, len: usize, mut at: u64) -> std::io::Result<Vec<u8>> {
+    let mut bytes = Vec::with_capacity(len);
+    while bytes.len() < len {
+        match rustix::io::pread(file, rustix::buffer::spare_capacity(&mut bytes), at) {
+            Ok(0) => return Err(std::io::ErrorKind::UnexpectedEof.into()),
+            Ok(n) => at += n as u64,
+            Err(rustix::io::Errno::INTR) => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(bytes)
+}
+
+#[cfg(all(unix, not(target_os = "linux")))]
+fn read_at(file: &File, len: usize, at: u64) -> std::io::Result<Vec<u8>> {
+    let mut bytes = vec![0; len];
+    std::os::unix::fs::FileExt::read_exact_at(file, &mut bytes, at)?;
+    Ok(bytes)
 }
 
 #[cfg(not(unix))]
@@ -162,7 +178,7 @@ fn write_at(_: &File, _: &[u8], _: u64) -> std::io::Result<()> {
 }
 
 #[cfg(not(unix))]
-fn read_at(_: &File, _: &mut [u8], _: u64) -> std::io::Result<()> {
+fn read_at(_: &File, _: usize, _: u64) -> std::io::Result<Vec<u8>> {
     Err(std::io::ErrorKind::Unsupported.into())
 }
 
