@@ -22,7 +22,9 @@ use tungstenite::{Message, WebSocket};
 use crate::serve::{DEADLINE, STEP, Server, drain, wait_for_port};
 
 /// How long one DevTools command may wait for its reply (a poll retries after that).
-const CALL_TIMEOUT: Duration = Duration::from_secs(5);
+/// A reply ends the wait at once. With 5 s, `Page.navigate` failed once in a full test
+/// run on a busy machine (likely this timeout: the message was not kept).
+const CALL_TIMEOUT: Duration = Duration::from_secs(30);
 /// How long Chromium gets to exit after SIGTERM before its process group is killed.
 const EXIT_GRACE: Duration = Duration::from_secs(5);
 
