@@ -211,7 +211,7 @@ fn check_keeping_html<V: Send>(
         }
         (parsed, Some(stats))
     } else {
-        let parsed = parse::parse_all_into(&found.pages, CONTENT, spill.as_ref());
+        let parsed = parse::parse_all(&found.pages, CONTENT, spill.as_ref());
         stage("parse", &mut timings);
         (parsed, None)
     };

@@ -284,15 +284,14 @@ pub fn parse_body(
 
 /// Marks, in HTML made before a page's heading ids are known, where a heading's id goes:
 /// [`scan_and_render`] writes it in each heading's opening tag and anchor link, and puts
-/// the ids in once the page is read.
-const ID_MARK: u8 = 0x01;
+/// the ids in once the page is read. One byte (U+0001), found with a byte search.
+const ID_MARK: &str = "\u{1}";
 
 /// [`scan`] and [`render`] of `work` (a body without attribute lists) in one pass of the
 /// Markdown parser: the HTML is written as the events stream past, with [`ID_MARK`] for
 /// each heading's id. When the HTML holds other U+0001 characters (the body wrote one,
 /// e.g. as `&#1;`), the body is rendered again with the ids known.
 fn scan_and_render(work: &str, body_start: usize, base_path: &str) -> Markdown {
-    const MARK: &str = "\u{1}";
     let mut scan = Scan::new(work, body_start, true);
     let events = Parser::new_ext(work, options())
         .into_offset_iter()
@@ -302,12 +301,12 @@ fn scan_and_render(work: &str, body_start: usize, base_path: &str) -> Markdown {
                 Event::Start(Tag::Heading { level, classes, .. }) => {
                     Event::Html(CowStr::from(heading_open(
                         heading_level(level),
-                        MARK,
+                        ID_MARK,
                         classes.iter().map(|c| c.as_ref()),
                     )))
                 }
                 Event::End(TagEnd::Heading(level)) => {
-                    Event::Html(CowStr::from(heading_close(MARK, heading_level(level))))
+                    Event::Html(CowStr::from(heading_close(ID_MARK, heading_level(level))))
                 }
                 other => rebase_event(other, base_path),
             }
@@ -323,7 +322,7 @@ fn scan_and_render(work: &str, body_start: usize, base_path: &str) -> Markdown {
 /// `html` with each pair of [`ID_MARK`]s replaced by the next heading's id (escaped as an
 /// attribute), or `None` when the marks are not exactly two for each heading.
 fn with_ids(html: &str, headings: &[Heading]) -> Option<String> {
-    let marks = memchr::memchr_iter(ID_MARK, html.as_bytes());
+    let marks = memchr::memchr_iter(ID_MARK.as_bytes()[0], html.as_bytes());
     if marks.clone().count() != 2 * headings.len() {
         return None;
     }
@@ -334,7 +333,7 @@ fn with_ids(html: &str, headings: &[Heading]) -> Option<String> {
     for (k, at) in marks.enumerate() {
         out.push_str(&html[last..at]);
         out.push_str(&ids[k / 2]);
-        last = at + 1;
+        last = at + ID_MARK.len();
     }
     out.push_str(&html[last..]);
     Some(out)

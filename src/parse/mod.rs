@@ -115,18 +115,9 @@ impl FromIterator<(Option<Arc<ParsedPage>>, Vec<Diagnostic>)> for Parsed {
 }
 
 /// Reads and parses `files` in parallel. `content_prefix` is the site-root-relative path
-/// of `content/` (normally `content`), used for diagnostic paths.
-pub fn parse_all(files: &[FoundFile], content_prefix: &str) -> Parsed {
-    parse_all_into(files, content_prefix, None)
-}
-
-/// [`parse_all`], and with a `spill`, each page's body HTML rendered in the same pass and
-/// kept there (see [`parse_file_into`]).
-pub fn parse_all_into(
-    files: &[FoundFile],
-    content_prefix: &str,
-    spill: Option<&HtmlSpill>,
-) -> Parsed {
+/// of `content/` (normally `content`), used for diagnostic paths. With a `spill`, each
+/// page's body HTML is rendered in the same pass and kept there (see [`parse_file_into`]).
+pub fn parse_all(files: &[FoundFile], content_prefix: &str, spill: Option<&HtmlSpill>) -> Parsed {
     // Each page goes into its `Arc` on the thread that parsed it: the main thread only
     // gathers pointers.
     let results: Vec<(Option<Arc<ParsedPage>>, Vec<Diagnostic>)> = files
