@@ -23,8 +23,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::Diagnostic;
 use crate::discover::FoundFile;
+use crate::parse::readahead::ReadAhead;
 use crate::parse::spill::HtmlSpill;
-use crate::parse::{Parsed, ParsedPage, parse_file_into};
+use crate::parse::{Parsed, ParsedPage, parse_file_into, parse_read};
 
 /// The cache file, below the site root.
 pub const CACHE_FILE: &str = ".ladder-cache/pages.bin";
@@ -104,6 +105,8 @@ pub fn parse_all(
         .map(|(key, blob)| (key.rel_path.as_str(), (key.stamp, *blob)))
         .collect();
 
+    // With no cache to give pages, every file is read: ahead, when they are not cached.
+    let ahead = by_path.is_empty().then(|| ReadAhead::new(files));
     let entries: Vec<Entry> = files
         .par_iter()
         .map(|f| {
@@ -113,8 +116,10 @@ pub fn parse_all(
                 (*old == s).then(|| rmp_serde::from_slice::<Parse>(blob).ok())?
             });
             let reused = cached.is_some();
-            let (page, diagnostics) =
-                cached.unwrap_or_else(|| parse_file_into(f, content_prefix, spill));
+            let (page, diagnostics) = cached.unwrap_or_else(|| match &ahead {
+                Some(ahead) => parse_read(f, content_prefix, spill, |p| ahead.read(p)),
+                None => parse_file_into(f, content_prefix, spill),
+            });
             let page = page.map(|mut p| {
                 // The file's names come from discovery, never from the cache: the root
                 // may be written differently from the run that filled it, and a cache

@@ -11,6 +11,7 @@ pub mod front_matter;
 pub mod html_scan;
 pub mod markdown;
 pub mod mojibake;
+mod readahead;
 pub mod spill;
 
 use std::ops::Range;
@@ -22,6 +23,7 @@ use crate::diagnostic::{Diagnostic, Rule};
 use crate::discover::FoundFile;
 use crate::model::ladder::JobFamily;
 use crate::source::SourceFile;
+use readahead::ReadAhead;
 use spill::HtmlSpill;
 
 pub use front_matter::FrontMatter;
@@ -118,12 +120,14 @@ impl FromIterator<(Option<Arc<ParsedPage>>, Vec<Diagnostic>)> for Parsed {
 /// of `content/` (normally `content`), used for diagnostic paths. With a `spill`, each
 /// page's body HTML is rendered in the same pass and kept there (see [`parse_file_into`]).
 pub fn parse_all(files: &[FoundFile], content_prefix: &str, spill: Option<&HtmlSpill>) -> Parsed {
+    // Files not in the page cache are read ahead, many at a time ([`readahead`]).
+    let ahead = ReadAhead::new(files);
     // Each page goes into its `Arc` on the thread that parsed it: the main thread only
     // gathers pointers.
     let results: Vec<(Option<Arc<ParsedPage>>, Vec<Diagnostic>)> = files
         .par_iter()
         .map(|f| {
-            let (page, diags) = parse_file_into(f, content_prefix, spill);
+            let (page, diags) = parse_read(f, content_prefix, spill, |p| ahead.read(p));
             (page.map(Arc::new), diags)
         })
         .collect();
@@ -145,8 +149,18 @@ pub fn parse_file_into(
     content_prefix: &str,
     spill: Option<&HtmlSpill>,
 ) -> (Option<ParsedPage>, Vec<Diagnostic>) {
+    parse_read(f, content_prefix, spill, |p| std::fs::read(p))
+}
+
+/// [`parse_file_into`], with the file's bytes from `read` (given its path on disk).
+pub(crate) fn parse_read(
+    f: &FoundFile,
+    content_prefix: &str,
+    spill: Option<&HtmlSpill>,
+    read: impl FnOnce(&std::path::Path) -> std::io::Result<Vec<u8>>,
+) -> (Option<ParsedPage>, Vec<Diagnostic>) {
     let path = format!("{content_prefix}/{}", f.rel_path);
-    match std::fs::read(&f.disk_path) {
+    match read(&f.disk_path) {
         Ok(bytes) => match decode(&path, bytes) {
             Ok(text) => {
                 let file = SourceFile::new(path, f.rel_path.clone(), f.disk_path.clone(), text);
