@@ -25,7 +25,7 @@ use crate::diagnostic::Diagnostic;
 use crate::discover::FoundFile;
 use crate::parse::readahead::ReadAhead;
 use crate::parse::spill::HtmlSpill;
-use crate::parse::{Parsed, ParsedPage, parse_file_into, parse_read};
+use crate::parse::{Parsed, ParsedPage, parse_file_with};
 
 /// The cache file, below the site root.
 pub const CACHE_FILE: &str = ".ladder-cache/pages.bin";
@@ -81,7 +81,7 @@ pub struct Pending {
 
 /// [`crate::parse::parse_all`] through the cache of the site at `root`: pages whose file
 /// is unchanged come from the cache, the others are parsed (with their HTML kept in
-/// `spill` when one is given, as [`crate::parse::parse_file_into`] does). Returns the pages and
+/// `spill` when one is given, as [`crate::parse::parse_all`] does). Returns the pages and
 /// findings in the order of `files` (as `parse_all` does), what the cache gave, and,
 /// when anything changed, the new cache to write with [`Pending::write`].
 pub fn parse_all(
@@ -116,10 +116,8 @@ pub fn parse_all(
                 (*old == s).then(|| rmp_serde::from_slice::<Parse>(blob).ok())?
             });
             let reused = cached.is_some();
-            let (page, diagnostics) = cached.unwrap_or_else(|| match &ahead {
-                Some(ahead) => parse_read(f, content_prefix, spill, |p| ahead.read(p)),
-                None => parse_file_into(f, content_prefix, spill),
-            });
+            let (page, diagnostics) =
+                cached.unwrap_or_else(|| parse_file_with(f, content_prefix, spill, ahead.as_ref()));
             let page = page.map(|mut p| {
                 // The file's names come from discovery, never from the cache: the root
                 // may be written differently from the run that filled it, and a cache

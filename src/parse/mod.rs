@@ -118,7 +118,7 @@ impl FromIterator<(Option<Arc<ParsedPage>>, Vec<Diagnostic>)> for Parsed {
 
 /// Reads and parses `files` in parallel. `content_prefix` is the site-root-relative path
 /// of `content/` (normally `content`), used for diagnostic paths. With a `spill`, each
-/// page's body HTML is rendered in the same pass and kept there (see [`parse_file_into`]).
+/// page's body HTML is rendered in the same pass of the Markdown parser and kept there.
 pub fn parse_all(files: &[FoundFile], content_prefix: &str, spill: Option<&HtmlSpill>) -> Parsed {
     // Files not in the page cache are read ahead, many at a time ([`readahead`]).
     let ahead = ReadAhead::new(files);
@@ -127,7 +127,7 @@ pub fn parse_all(files: &[FoundFile], content_prefix: &str, spill: Option<&HtmlS
     let results: Vec<(Option<Arc<ParsedPage>>, Vec<Diagnostic>)> = files
         .par_iter()
         .map(|f| {
-            let (page, diags) = parse_read(f, content_prefix, spill, |p| ahead.read(p));
+            let (page, diags) = parse_file_with(f, content_prefix, spill, Some(&ahead));
             (page.map(Arc::new), diags)
         })
         .collect();
@@ -138,29 +138,25 @@ pub fn parse_all(files: &[FoundFile], content_prefix: &str, spill: Option<&HtmlS
 /// not UTF-8: then an `encoding` diagnostic says why) and the findings of parsing it.
 /// Paths in diagnostics are `<content_prefix>/<rel_path>`.
 pub fn parse_file(f: &FoundFile, content_prefix: &str) -> (Option<ParsedPage>, Vec<Diagnostic>) {
-    parse_file_into(f, content_prefix, None)
+    parse_file_with(f, content_prefix, None, None)
 }
 
 /// [`parse_file`], and with a `spill`, the page's body HTML rendered (with the spill's
 /// base path) in the same pass of the Markdown parser and kept in the spill, not in the
-/// page: what a build does, so that rendering does not parse the page again.
-pub fn parse_file_into(
+/// page: what a build does, so that rendering does not parse the page again. The file is
+/// read through `ahead` when given (the parse stage's [`ReadAhead`]).
+pub(crate) fn parse_file_with(
     f: &FoundFile,
     content_prefix: &str,
     spill: Option<&HtmlSpill>,
-) -> (Option<ParsedPage>, Vec<Diagnostic>) {
-    parse_read(f, content_prefix, spill, |p| std::fs::read(p))
-}
-
-/// [`parse_file_into`], with the file's bytes from `read` (given its path on disk).
-pub(crate) fn parse_read(
-    f: &FoundFile,
-    content_prefix: &str,
-    spill: Option<&HtmlSpill>,
-    read: impl FnOnce(&std::path::Path) -> std::io::Result<Vec<u8>>,
+    ahead: Option<&ReadAhead>,
 ) -> (Option<ParsedPage>, Vec<Diagnostic>) {
     let path = format!("{content_prefix}/{}", f.rel_path);
-    match read(&f.disk_path) {
+    let read = match ahead {
+        Some(ahead) => ahead.read(&f.disk_path),
+        None => std::fs::read(&f.disk_path),
+    };
+    match read {
         Ok(bytes) => match decode(&path, bytes) {
             Ok(text) => {
                 let file = SourceFile::new(path, f.rel_path.clone(), f.disk_path.clone(), text);
