@@ -9,15 +9,16 @@
 //! `echo 3 > /proc/sys/vm/drop_caches` took 1.69-1.73 s reading file by file, and
 //! 0.81-0.82 s reading ahead; with the files cached, 0.54 s either way.
 //!
-//! So each page is read with a probe first: a one-byte read that the kernel refuses
-//! rather than wait for the disk (`preadv2` with `RWF_NOWAIT`, Linux). The first time it
-//! is refused, [`ReadAhead`] starts a few threads that go through every file of the
-//! site, asking the kernel to start reading it (`posix_fadvise(POSIX_FADV_WILLNEED)`):
-//! they keep many reads in flight, and the parser finds its files read or on their way.
-//! A run whose files are cached pays one extra system call a file, nothing more.
+//! So each page's first read is one that the kernel refuses rather than wait for the
+//! disk (`preadv2` with `RWF_NOWAIT`, Linux). The first time it is refused (or stops
+//! short of the file's length), [`ReadAhead`] starts a few threads that go through every
+//! file of the site, asking the kernel to start reading it
+//! (`posix_fadvise(POSIX_FADV_WILLNEED)`): they keep many reads in flight, and the parser
+//! finds its files read or on their way. With the files cached, that first read is the
+//! only one, and a page costs four system calls, against seven for `std::fs::read`.
 
 use std::fs::File;
-use std::io::Read;
+use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
@@ -81,14 +82,38 @@ impl<'a> ReadAhead<'a> {
     /// The bytes of the file at `path`. When they are not in the page cache, the threads
     /// are started first (then this read waits for the disk, as it would have).
     ///
+    /// A cached file takes four system calls: open, `fstat` for its length, one read that
+    /// must not wait (`preadv2` with `RWF_NOWAIT`) into room for a byte more than that,
+    /// and close. Getting exactly the length means the whole file was read (one more byte
+    /// would have shown that it grew); anything else is read on with plain reads until
+    /// the end. (`std::fs::read` makes seven, besides the probe: a second `fstat`, an
+    /// `lseek` and a read that finds the end.)
+    ///
     /// Errors: the `std::io::Error` of opening or reading the file.
     pub(crate) fn read(&self, path: &Path) -> std::io::Result<Vec<u8>> {
         let mut file = File::open(path)?;
-        if self.started.get().is_none() && is_cold(&file) {
-            self.start();
-        }
-        let size = file.metadata().map(|m| m.len() as usize).unwrap_or(0);
-        let mut bytes = Vec::with_capacity(size);
+        let size = file.metadata().map_or(0, |m| m.len() as usize);
+        let mut bytes = vec![0u8; size + 1];
+        let got = match read_cached(&file, &mut bytes) {
+            Cached::Read(n) if n == size => {
+                bytes.truncate(n);
+                return Ok(bytes);
+            }
+            // It grew since `fstat`: read on.
+            Cached::Read(n) if n > size => n,
+            // It stopped short of the length: the rest has to come from the disk.
+            Cached::Read(n) => {
+                self.start();
+                n
+            }
+            Cached::Refused => {
+                self.start();
+                0
+            }
+            Cached::Unknown => 0,
+        };
+        bytes.truncate(got);
+        file.seek(SeekFrom::Start(got as u64))?;
         file.read_to_end(&mut bytes)?;
         Ok(bytes)
     }
@@ -117,26 +142,33 @@ impl Shared {
     }
 }
 
-/// Whether the start of `file` has to come from the disk: a read that must not wait is
-/// refused (Linux 4.14 and later; elsewhere, or when the file system cannot tell, false).
+/// What a read that must not wait for the disk gave.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Cached {
+    /// This many bytes: up to the end of the file, or of what the page cache holds.
+    Read(usize),
+    /// Nothing: the start of the file has to come from the disk.
+    Refused,
+    /// Nothing, and no telling (another error, or not Linux).
+    Unknown,
+}
+
+/// Reads the start of `file` into `buf`, as far as the page cache holds it, without
+/// waiting for the disk: `preadv2` with `RWF_NOWAIT` (Linux 4.14 and later; elsewhere,
+/// or when the file system cannot tell, [`Cached::Unknown`]).
 #[cfg(target_os = "linux")]
-fn is_cold(file: &File) -> bool {
+fn read_cached(file: &File, buf: &mut [u8]) -> Cached {
     use rustix::io::{Errno, IoSliceMut, ReadWriteFlags, preadv2};
-    let mut byte = [0u8; 1];
-    matches!(
-        preadv2(
-            file,
-            &mut [IoSliceMut::new(&mut byte)],
-            0,
-            ReadWriteFlags::NOWAIT
-        ),
-        Err(Errno::AGAIN)
-    )
+    match preadv2(file, &mut [IoSliceMut::new(buf)], 0, ReadWriteFlags::NOWAIT) {
+        Ok(n) => Cached::Read(n),
+        Err(Errno::AGAIN) => Cached::Refused,
+        Err(_) => Cached::Unknown,
+    }
 }
 
 #[cfg(not(target_os = "linux"))]
-fn is_cold(_: &File) -> bool {
-    false
+fn read_cached(_: &File, _: &mut [u8]) -> Cached {
+    Cached::Unknown
 }
 
 /// Asks the kernel to start reading all of `file` into the page cache, without waiting.
@@ -194,7 +226,7 @@ mod tests {
         evict(&files[0].disk_path);
         // Whether evicting works here, seen on another file (a probe may start reading
         // the file it probes).
-        if !is_cold(&evict(&files[2].disk_path)) {
+        if read_cached(&evict(&files[2].disk_path), &mut [0; 1]) != Cached::Refused {
             eprintln!(
                 "skipped: {} cannot drop a file from the page cache",
                 dir.path().display()
@@ -205,6 +237,39 @@ mod tests {
         assert_eq!(ahead.read(&files[0].disk_path).unwrap(), b"# a.md\n");
         assert!(ahead.started());
         assert_eq!(ahead.read(&files[1].disk_path).unwrap(), b"# b.md\n");
+    }
+
+    #[test]
+    fn files_of_any_length_are_read_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let lengths = [0, 1, 4095, 4096, 4097, 65_536, 200_001];
+        let files: Vec<FoundFile> = lengths
+            .iter()
+            .map(|&n| {
+                let disk_path = dir.path().join(format!("{n}.md"));
+                let text: Vec<u8> = (0..n).map(|i| b'a' + (i % 26) as u8).collect();
+                std::fs::write(&disk_path, text).unwrap();
+                FoundFile {
+                    rel_path: format!("{n}.md"),
+                    disk_path,
+                }
+            })
+            .collect();
+        let ahead = ReadAhead::new(&files);
+        for round in 0..2 {
+            for (f, &n) in files.iter().zip(&lengths) {
+                let bytes = ahead.read(&f.disk_path).unwrap();
+                assert_eq!(bytes.len(), n, "{n} bytes, round {round}");
+                assert!(
+                    bytes
+                        .iter()
+                        .enumerate()
+                        .all(|(i, &b)| b == b'a' + (i % 26) as u8)
+                );
+            }
+            // Then again, reading ahead.
+            ahead.start();
+        }
     }
 
     #[test]
