@@ -89,15 +89,16 @@ pub struct Link {
     pub kind: LinkKind,
 }
 
-/// An entry of the page's table of contents (headings h2–h4 not marked `no_toc`).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct TocEntry {
+/// An entry of the page's table of contents (headings h2–h4 not marked `no_toc`),
+/// borrowed from its [`Heading`]: the theme's context serializes it, with no copy between.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct TocEntry<'a> {
     /// 2–4.
     pub level: u8,
     /// The heading's id.
-    pub id: String,
+    pub id: &'a str,
     /// The heading's plain text.
-    pub title: String,
+    pub title: &'a str,
 }
 
 /// An element id on the page as [`Markdown::anchors`] yields it: a heading's id or one
@@ -175,7 +176,7 @@ impl Markdown {
     /// Table of contents for the theme: the headings h2–h4 not marked `no_toc`, in
     /// document order. Made on demand from [`Markdown::headings`], so pages do not
     /// carry a second copy of their headings.
-    pub fn toc(&self) -> Vec<TocEntry> {
+    pub fn toc(&self) -> Vec<TocEntry<'_>> {
         toc_entries(&self.headings)
     }
 }
@@ -229,14 +230,14 @@ impl<'a> Iterator for Anchors<'a> {
 impl ExactSizeIterator for Anchors<'_> {}
 
 /// The table-of-contents entries of `headings`: h2–h4 not marked `no_toc`.
-pub fn toc_entries(headings: &[Heading]) -> Vec<TocEntry> {
+pub fn toc_entries(headings: &[Heading]) -> Vec<TocEntry<'_>> {
     headings
         .iter()
         .filter(|h| h.in_toc && (2..=4).contains(&h.level))
         .map(|h| TocEntry {
             level: h.level,
-            id: h.id.clone(),
-            title: h.text.clone(),
+            id: &h.id,
+            title: &h.text,
         })
         .collect()
 }

@@ -308,8 +308,8 @@ struct SiteContext<'a> {
 }
 
 #[derive(Serialize)]
-struct Crumb {
-    title: String,
+struct Crumb<'a> {
+    title: &'a str,
     url: String,
 }
 
@@ -319,7 +319,7 @@ struct PageContext<'a> {
     description: Option<&'a str>,
     url: String,
     content: String,
-    toc: Vec<TocEntry>,
+    toc: Vec<TocEntry<'a>>,
     source_path: &'a str,
     layout: Option<&'a str>,
     extra: &'a serde_json::Map<String, serde_json::Value>,
@@ -378,7 +378,7 @@ struct TreeEntry<'a> {
 #[derive(Serialize)]
 struct PageTemplate<'a> {
     site: &'a SiteContext<'a>,
-    breadcrumbs: Vec<Crumb>,
+    breadcrumbs: Vec<Crumb<'a>>,
     live_reload: &'a str,
     page: PageContext<'a>,
     section: Option<SectionContext<'a>>,
@@ -390,7 +390,7 @@ struct PageTemplate<'a> {
 #[derive(Serialize)]
 struct GradesTemplate<'a> {
     site: &'a SiteContext<'a>,
-    breadcrumbs: Vec<Crumb>,
+    breadcrumbs: Vec<Crumb<'a>>,
     live_reload: &'a str,
     matrix: &'a Matrix,
 }
@@ -398,7 +398,7 @@ struct GradesTemplate<'a> {
 #[derive(Serialize)]
 struct SectionTemplate<'a> {
     site: &'a SiteContext<'a>,
-    breadcrumbs: Vec<Crumb>,
+    breadcrumbs: Vec<Crumb<'a>>,
     live_reload: &'a str,
     section: SectionContext<'a>,
     families_index: Option<&'a [Department]>,
@@ -407,7 +407,7 @@ struct SectionTemplate<'a> {
 #[derive(Serialize)]
 struct IndexTemplate<'a> {
     site: &'a SiteContext<'a>,
-    breadcrumbs: Vec<Crumb>,
+    breadcrumbs: Vec<Crumb<'a>>,
     live_reload: &'a str,
     page: Option<PageContext<'a>>,
     section: SectionContext<'a>,
@@ -417,7 +417,7 @@ struct IndexTemplate<'a> {
 #[derive(Serialize)]
 struct PlainTemplate<'a> {
     site: &'a SiteContext<'a>,
-    breadcrumbs: Vec<Crumb>,
+    breadcrumbs: Vec<Crumb<'a>>,
     live_reload: &'a str,
 }
 
@@ -513,12 +513,12 @@ impl<'a> Renderer<'a> {
         format!("{}{}", self.site.base_path, path)
     }
 
-    fn crumbs(&self, url: &str) -> Vec<Crumb> {
+    fn crumbs(&self, url: &str) -> Vec<Crumb<'a>> {
         self.site
             .ancestors(url)
             .into_iter()
             .map(|s| Crumb {
-                title: s.title.clone(),
+                title: &s.title,
                 url: self.url(&s.url),
             })
             .collect()
