@@ -15,7 +15,7 @@
 //! file of the site, asking the kernel to start reading it
 //! (`posix_fadvise(POSIX_FADV_WILLNEED)`): they keep many reads in flight, and the parser
 //! finds its files read or on their way. With the files cached, that first read is the
-//! only one, and a page costs four system calls, against seven for `std::fs::read`.
+//! only one, and a page costs four system calls (`std::fs::read` makes five).
 
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
@@ -86,8 +86,10 @@ impl<'a> ReadAhead<'a> {
     /// must not wait (`preadv2` with `RWF_NOWAIT`) into room for a byte more than that,
     /// and close. Getting exactly the length means the whole file was read (one more byte
     /// would have shown that it grew); anything else is read on with plain reads until
-    /// the end. (`std::fs::read` makes seven, besides the probe: a second `fstat`, an
-    /// `lseek` and a read that finds the end.)
+    /// the end. (`std::fs::read` makes five: open, `fstat`, the read, a read that finds
+    /// the end, close. A probe before it made eight, with `File::read_to_end`'s own
+    /// `fstat` and `lseek`: `strace`.) The room is zeroed first, as `preadv2` takes
+    /// initialized buffers.
     ///
     /// Errors: the `std::io::Error` of opening or reading the file.
     pub(crate) fn read(&self, path: &Path) -> std::io::Result<Vec<u8>> {
