@@ -105,7 +105,8 @@ impl HtmlSpill {
     }
 
     /// How many pages' HTML it holds.
-    pub fn len(&self) -> usize {
+    #[cfg(test)]
+    fn len(&self) -> usize {
         self.pages
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
@@ -113,7 +114,8 @@ impl HtmlSpill {
     }
 
     /// Whether it holds no page's HTML.
-    pub fn is_empty(&self) -> bool {
+    #[cfg(test)]
+    fn is_empty(&self) -> bool {
         self.len() == 0
     }
 }
