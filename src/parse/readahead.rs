@@ -241,6 +241,37 @@ mod tests {
         assert_eq!(ahead.read(&files[1].disk_path).unwrap(), b"# b.md\n");
     }
 
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_file_cached_only_in_part_starts_reading_ahead_and_is_read_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let text: Vec<u8> = (0..8 << 20).map(|i| b'a' + (i % 26) as u8).collect();
+        let path = dir.path().join("half.md");
+        std::fs::write(&path, &text).unwrap();
+        let files = vec![FoundFile {
+            rel_path: "half.md".into(),
+            disk_path: path.clone(),
+        }];
+        // Its second half written out and dropped from the page cache (8 MiB: the kernel
+        // keeps a small file's pages in one folio, dropped whole or not at all).
+        let file = File::open(&path).unwrap();
+        file.sync_all().unwrap();
+        let _ = rustix::fs::fadvise(&file, 4 << 20, None, rustix::fs::Advice::DontNeed);
+        let mut buf = vec![0; text.len() + 1];
+        if !matches!(read_cached(&file, &mut buf), Cached::Read(n) if n < text.len()) {
+            eprintln!(
+                "skipped: {} cannot drop part of a file from the page cache",
+                dir.path().display()
+            );
+            return;
+        }
+        // Again: the probe above may have started reading it back.
+        let _ = rustix::fs::fadvise(&file, 4 << 20, None, rustix::fs::Advice::DontNeed);
+        let ahead = ReadAhead::new(&files);
+        assert_eq!(ahead.read(&path).unwrap(), text);
+        assert!(ahead.started());
+    }
+
     #[test]
     fn files_of_any_length_are_read_whole() {
         let dir = tempfile::tempdir().unwrap();
