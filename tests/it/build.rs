@@ -424,3 +424,60 @@ fn html_kept_from_parsing_renders_as_html_made_again() {
         assert_eq!(entries(tmp.path()), ["not-yet", "public"]);
     }
 }
+
+/// The built-in page lists h2–h4 headings not marked `{:.no_toc}` in its table of
+/// contents (`page.toc_html`), in order, ids and titles escaped; `page.toc` still holds
+/// the same entries for a theme that lays them out itself.
+#[test]
+fn table_of_contents_lists_h2_to_h4_in_order_escaped_in_both_forms() {
+    let dir = tempfile::tempdir().unwrap();
+    let content = dir.path().join("content");
+    std::fs::create_dir_all(&content).unwrap();
+    std::fs::write(
+        content.join("toc.md"),
+        "---\ntitle: Contents\n---\n\n## Overview\n\ntext\n\n### Fish & Chips < 3 \"x\"\n\n\
+         text\n\n## Hidden\n{:.no_toc}\n\n#### Four {#four-'q'}\n\n##### Five\n\ntext\n",
+    )
+    .unwrap();
+    let out = dir.path().join("public");
+    build(dir.path(), &out).expect("build");
+    let page = read(&out, "toc/index.html");
+    let toc_start = page
+        .find("<nav class=\"page-toc\"")
+        .expect("a table of contents");
+    let toc = &page[toc_start..page[toc_start..].find("</nav>").unwrap() + toc_start];
+    let items: Vec<&str> = toc
+        .lines()
+        .map(str::trim)
+        .filter(|l| l.starts_with("<li"))
+        .collect();
+    assert_eq!(
+        items,
+        [
+            "<li class=\"toc-l2\"><a href=\"#overview\">Overview</a></li>",
+            "<li class=\"toc-l3\"><a href=\"#fish--chips--3-x\">Fish &amp; Chips &lt; 3 &quot;x&quot;</a></li>",
+            "<li class=\"toc-l4\"><a href=\"#four-&#x27;q&#x27;\">Four</a></li>",
+        ],
+        "{toc}"
+    );
+    // pulldown-cmark writes `'` as `&#39;`, the templates as `&#x27;`: the same id.
+    for id in ["overview", "fish--chips--3-x", "four-&#39;q&#39;"] {
+        assert!(
+            page.contains(&format!(" id=\"{id}\"")),
+            "no heading {id}: {page}"
+        );
+    }
+
+    // The entries as data: a theme's own loop makes the same list.
+    let templates = dir.path().join("themes/default/templates");
+    std::fs::create_dir_all(&templates).unwrap();
+    std::fs::write(
+        templates.join("page.html"),
+        "{% for e in page.toc %}<li class=\"toc-l{{ e.level }}\"><a href=\"#{{ e.id }}\">\
+         {{ e.title }}</a></li>\n{% endfor %}",
+    )
+    .unwrap();
+    build(dir.path(), &out).expect("build with the override");
+    let looped = read(&out, "toc/index.html");
+    assert_eq!(looped.lines().collect::<Vec<_>>(), items, "{looped}");
+}
