@@ -138,11 +138,33 @@ def median_of(samples):
 
 @dataclass
 class Job:
-    """A command measured with a fresh, empty output location each run."""
+    """A command measured with a fresh, empty output location each run, and its input
+    files read (untimed) before each run."""
     key: str
     cmd: list
     out: Path = None  # removed before and after every run
     ok: tuple = (0,)
+    reads: Path = None  # a folder whose files are read before every run (see warm)
+
+
+def warm(folder):
+    """Reads every file below `folder`, so that the run after it finds them in the page
+    cache, as "warm page cache" says. One warm-up run is not enough on this VM: its
+    kernel pages out memory that it sees as cold (a DAMON `pageout` scheme over physical
+    memory), file pages read minutes or seconds before included. Minutes after a harness
+    run, 113.9 of the 10,000-page corpus' 127.9 MB were still in the page cache (fincore);
+    a freshly read copy lost 3% in 30 idle seconds. A run then reads the evicted pages
+    from the disk, and waits: in the run before this was added, two of five 10,000-page
+    builds took 2.1-2.2 s of wall time for 2.5-3.0 s of CPU time on two cores, against
+    1.29 s for 2.46 s of CPU in another."""
+    for root, _, files in os.walk(folder):
+        for name in files:
+            try:
+                with open(os.path.join(root, name), "rb") as f:
+                    while f.read(1 << 20):
+                        pass
+            except OSError:
+                pass
 
 
 def measure_jobs(jobs, runs, warmup, work, order):
@@ -172,6 +194,8 @@ def measure_jobs(jobs, runs, warmup, work, order):
     for i, j in schedule:
         if j.out is not None:
             remove(j.out)
+        if j.reads is not None:
+            warm(j.reads)
         s, stdout[j.key] = measure(j.cmd, time_file, j.ok)
         if j.out is not None:
             remove(j.out)
@@ -564,13 +588,16 @@ def main(argv):
         # ladder's own jobs are held to absolute targets. Hugo, after ladder's jobs (a
         # tenth of its memory), has its warm-up to absorb theirs.
         jobs = [Job("ladder build", [ladder, "build", "--root", c / "canonical", "--output", out / "ladder", "-q",
-                                     "--no-cache"], out / "ladder", LADDER_OK)]
+                                     "--no-cache"], out / "ladder", LADDER_OK, c / "canonical")]
         jobs.append(Job("ladder check", [ladder, "check", "--root", c / "canonical", "-q", "--no-cache"], None,
-                        LADDER_OK))
-        jobs.append(Job("ladder check (cache)", [ladder, "check", "--root", c / "canonical", "-q"], None, LADDER_OK))
-        jobs.append(Job("cp -r", ["cp", "-r", c / "canonical" / "content", out / "cp"], out / "cp"))
+                        LADDER_OK, c / "canonical"))
+        jobs.append(Job("ladder check (cache)", [ladder, "check", "--root", c / "canonical", "-q"], None, LADDER_OK,
+                        c / "canonical"))
+        jobs.append(Job("cp -r", ["cp", "-r", c / "canonical" / "content", out / "cp"], out / "cp", (0,),
+                        c / "canonical" / "content"))
         if hugo:
-            jobs.append(Job("hugo", [hugo, "-s", c / "hugo", "-d", out / "hugo", "--quiet"], out / "hugo"))
+            jobs.append(Job("hugo", [hugo, "-s", c / "hugo", "-d", out / "hugo", "--quiet"], out / "hugo", (0,),
+                            c / "hugo"))
         got, _ = measure_jobs(jobs, args.runs, args.warmup, work, args.order)
         res["build"][n] = got["ladder build"]
         res["hugo"][n] = got.get("hugo")
@@ -588,9 +615,9 @@ def main(argv):
         got, stdout = measure_jobs([
             # `--no-cache`: the corpus is shared data; nothing is written below it.
             Job("ladder build (real)", [ladder, "build", "--root", real, "--config", config, "--output",
-                                        out / "real", "-q", "--no-cache"], out / "real", LADDER_OK),
+                                        out / "real", "-q", "--no-cache"], out / "real", LADDER_OK, real),
             Job("ladder check (real)", [ladder, "check", "--root", real, "--config", config, "-q", "--no-cache"],
-                None, LADDER_OK),
+                None, LADDER_OK, real),
         ], args.runs, args.warmup, work, args.order)
         res["real"] = {"build": got["ladder build (real)"], "check": got["ladder check (real)"]}
         # The page count as ladder reports it ("built 217 pages, ...").
