@@ -104,11 +104,12 @@ impl std::fmt::Debug for Theme {
 /// Escapes `& < > " '` — everything HTML needs, leaving `/` readable in URLs.
 pub(crate) fn escape_html(input: &str) -> String {
     // Most values (titles, URLs) have nothing to escape.
-    if !input.bytes().any(|b| escaped(b).is_some()) {
+    let Some(first) = input.bytes().position(|b| escaped(b).is_some()) else {
         return input.to_string();
-    }
+    };
     let mut out = String::with_capacity(input.len() + 16);
-    escape_html_into(&mut out, input);
+    out.push_str(&input[..first]);
+    escape_html_into(&mut out, &input[first..]);
     out
 }
 
@@ -244,14 +245,14 @@ impl Theme {
     /// grown and copied again and again from Tera's 2 KB, and it is the file's bytes as
     /// they are, without Tera checking them again for UTF-8.
     ///
-    /// `html`, when given, is the context's `page.content` and `page.toc_html`, in place
-    /// of the ones `ctx` has (left empty by the caller): moved in, where serializing
-    /// would copy the page's HTML.
+    /// `content`, when given, is the context's `page.content`, in place of the one `ctx`
+    /// has (left empty by the caller): moved in, where serializing would copy the page's
+    /// HTML.
     fn render<T: Serialize>(
         &self,
         template: &str,
         ctx: &T,
-        html: Option<PageHtml>,
+        content: Option<String>,
         capacity: usize,
     ) -> Result<Vec<u8>> {
         let json_error = |e| Error::Template {
@@ -259,11 +260,10 @@ impl Theme {
             message: chain(&tera::Error::json(e)),
         };
         let mut value = serde_json::to_value(ctx).map_err(json_error)?;
-        if let Some(html) = html
-            && let Some(page) = value.get_mut("page").and_then(|p| p.as_object_mut())
+        if let Some(html) = content
+            && let Some(slot) = value.pointer_mut("/page/content")
         {
-            page.insert("content".into(), serde_json::Value::String(html.content));
-            page.insert("toc_html".into(), serde_json::Value::String(html.toc_html));
+            *slot = serde_json::Value::String(html);
         }
         let context = tera::Context::from_value(value).map_err(|e| Error::Template {
             template: template.to_string(),
@@ -361,27 +361,11 @@ struct PageContext<'a> {
 const TEMPLATE_CAPACITY: usize = 4096;
 
 impl PageContext<'_> {
-    /// Room for a template showing this page: its HTML, about a hundred bytes for each
-    /// entry of its table of contents, and the template.
+    /// Room for a template showing this page: its HTML, its table of contents' HTML,
+    /// and the template.
     fn capacity(&self) -> usize {
-        self.content.len() + self.toc_html.len() + 64 * self.toc.len() + TEMPLATE_CAPACITY
+        self.content.len() + self.toc_html.len() + TEMPLATE_CAPACITY
     }
-
-    /// Takes out the page's HTML and table-of-contents HTML, to be moved into the
-    /// serialized context by [`Theme::render`] instead of copied.
-    fn take_html(&mut self) -> PageHtml {
-        PageHtml {
-            content: std::mem::take(&mut self.content),
-            toc_html: std::mem::take(&mut self.toc_html),
-        }
-    }
-}
-
-/// A page context's two long strings, `page.content` and `page.toc_html`, taken out
-/// before serializing ([`PageContext::take_html`]).
-struct PageHtml {
-    content: String,
-    toc_html: String,
 }
 
 #[derive(Serialize)]
@@ -640,7 +624,7 @@ impl<'a> Renderer<'a> {
         }
         let mut page = self.page(p)?;
         let capacity = page.capacity();
-        let moved = page.take_html();
+        let content = std::mem::take(&mut page.content);
         let html = self.theme.render(
             "page.html",
             &PageTemplate {
@@ -654,7 +638,7 @@ impl<'a> Renderer<'a> {
                 matrix: (self.views.matrix_url.as_deref() == Some(p.url.as_str()))
                     .then_some(&self.views.matrix),
             },
-            Some(moved),
+            Some(content),
             capacity,
         )?;
         Ok(OutputFile::bytes(&p.output_path, html))
@@ -704,7 +688,7 @@ impl<'a> Renderer<'a> {
             .transpose()?;
         let section = self.section(root);
         let capacity = page.as_ref().map_or(0, PageContext::capacity) + section.capacity();
-        let moved = page.as_mut().map(PageContext::take_html);
+        let content = page.as_mut().map(|p| std::mem::take(&mut p.content));
         let html = self.theme.render(
             "index.html",
             &IndexTemplate {
@@ -715,7 +699,7 @@ impl<'a> Renderer<'a> {
                 section,
                 tree,
             },
-            moved,
+            content,
             capacity,
         )?;
         Ok(OutputFile::bytes("index.html", html))
