@@ -154,8 +154,8 @@ def warm(folder):
     memory), file pages read minutes or seconds before included. Minutes after a harness
     run, 113.9 of the 10,000-page corpus' 127.9 MB were still in the page cache (fincore);
     a freshly read copy lost 3% in 30 idle seconds. A run then reads the evicted pages
-    from the disk, and waits: in the run before this was added, two of five 10,000-page
-    builds took 2.1-2.2 s of wall time for 2.5-3.0 s of CPU time on two cores, against
+    from the disk, and waits: in the run before this was added, three of five 10,000-page
+    builds took 2.08-2.17 s of wall time for 2.52-2.99 s of CPU time on two cores, against
     1.29 s for 2.46 s of CPU in another."""
     for root, _, files in os.walk(folder):
         for name in files:
