@@ -3,12 +3,16 @@
 //! ```text
 //! content/**/*.md ─discover─▶ pages + assets (sorted)
 //!                 ─parse (rayon, pure per file)─▶ ParsedPage (no HTML) + diagnostics
-//!                   (a build also renders each body's HTML in the same pass, and keeps
-//!                   it in an unnamed temporary file: parse::spill)
+//!                   (a build also renders each body's HTML in the same pass, and then
+//!                   renders and writes most pages at once: render::early; the others'
+//!                   HTML waits in an unnamed temporary file: parse::spill)
 //!                 ─model::Site::new─▶ Site (pages by URL, folders, assets, job families)
 //!                 ─validate (rayon per page)─▶ diagnostics (links, anchors, structure)
-//!                   (a build makes the job-family views meanwhile: render::families)
-//!                 ─render (body HTML → Tera, rayon per page)─▶ each output file
+//!                   (a build makes the job-family views meanwhile, and the outputs
+//!                   that show every family: render::families)
+//!                 ─render (body HTML → Tera, rayon per page)─▶ each output file not
+//!                   written yet, and each page the site gives another context than
+//!                   the parse stage foresaw
 //!                 ─write (into a staging dir as rendered, then swapped in)─▶ public/
 //!                 ─scope (--changed-since, --baseline)─▶ the findings a run counts
 //!                 ─report (human | json | codequality | junit)─▶ stdout, --report files
@@ -120,11 +124,15 @@ pub struct Outcome {
     pub elapsed: Duration,
     /// Files written by [`build`] (0 for [`check`]).
     pub files_written: usize,
-    /// Wall time of each stage, in order (`discover`, `parse`, `model`, `validate`, and for
-    /// [`build`] `render+write`, `commit`): for `-v`, never in machine-readable reports.
+    /// Wall time of each stage, in order (`discover`, for [`build`] `folder titles`, then
+    /// `parse`, `model`, `validate`, and for [`build`] `render+write`, `commit`): for
+    /// `-v`, never in machine-readable reports.
     pub timings: Vec<(&'static str, Duration)>,
     /// What the parse cache gave, when it was used.
     pub parse_cache: Option<parse::cache::CacheStats>,
+    /// For [`build`]: how many pages were rendered and written in the parse stage and
+    /// not again ([`render::early`]), for `-v`.
+    pub rendered_early: Option<usize>,
 }
 
 /// Loads the configuration for `options`: `--config`, else `<root>/ladder.toml`, else
@@ -173,46 +181,64 @@ pub(crate) fn open_site(options: &Options) -> Result<(Config, discover::Discover
 /// errors from [`load_config`] and [`Site::new`]; [`Error::Io`] when `content/` cannot
 /// be listed.
 pub fn check(options: &Options) -> Result<Outcome> {
-    check_keeping_html(options, None, |_| ()).map(|(outcome, _, ())| outcome)
+    let mut run = Run::start();
+    let (config, found) = open_site(options)?;
+    run.stage("discover");
+    check_found(options, run, config, found, None, |_| ()).map(|(outcome, ())| outcome)
 }
 
-/// [`check`]; with `spill_dir`, each page parsed also has its body HTML rendered in the
-/// same pass and kept in a [`parse::spill::HtmlSpill`] in that directory, returned for the
-/// render stage (none when it cannot be made there: rendering then parses again). Also
-/// returns what `beside_validation` makes of the site, which runs while the site is
-/// validated (both in parallel: either fills the cores the other leaves idle; its time
-/// counts in the `validate` stage).
-fn check_keeping_html<V: Send>(
+/// A run's clock: its start, and each stage's wall time as it ends.
+struct Run {
+    start: Instant,
+    lap: Instant,
+    timings: Vec<(&'static str, Duration)>,
+}
+
+impl Run {
+    fn start() -> Run {
+        let now = Instant::now();
+        Run {
+            start: now,
+            lap: now,
+            timings: Vec::new(),
+        }
+    }
+
+    /// Ends the stage `name`, which began when the previous one ended.
+    fn stage(&mut self, name: &'static str) {
+        self.timings.push((name, self.lap.elapsed()));
+        self.lap = Instant::now();
+    }
+}
+
+/// Stages 2–4 of [`check`] on the site `found` in `options.root` with `config`: parse,
+/// model, validate. With `keep`, each page parsed also has its body HTML rendered in the
+/// same pass and handed to it (a build's [`render::early::EarlyPages`]). Also returns
+/// what `beside_validation` makes of the site, which runs while the site is validated
+/// (both in parallel: either fills the cores the other leaves idle; its time counts in
+/// the `validate` stage).
+fn check_found<V: Send>(
     options: &Options,
-    spill_dir: Option<&std::path::Path>,
+    mut run: Run,
+    config: Config,
+    found: discover::Discovered,
+    keep: Option<&dyn parse::KeepHtml>,
     beside_validation: impl FnOnce(&Site) -> V + Send,
-) -> Result<(Outcome, Option<parse::spill::HtmlSpill>, V)> {
-    let start = Instant::now();
+) -> Result<(Outcome, V)> {
     let root = &options.root;
-    let mut timings = Vec::new();
-    let mut lap = Instant::now();
-    let mut stage = |name: &'static str, timings: &mut Vec<(&'static str, Duration)>| {
-        timings.push((name, lap.elapsed()));
-        lap = Instant::now();
-    };
-    let (config, found) = open_site(options)?;
-    stage("discover", &mut timings);
     let page_count = found.pages.len();
-    let spill =
-        spill_dir.and_then(|dir| parse::spill::HtmlSpill::new(dir, &config.base_path()).ok());
     let (parsed, cache_stats) = if options.parse_cache {
-        let (parsed, stats, pending) =
-            parse::cache::parse_all(root, &found.pages, CONTENT, spill.as_ref());
-        stage("parse", &mut timings);
+        let (parsed, stats, pending) = parse::cache::parse_all(root, &found.pages, CONTENT, keep);
+        run.stage("parse");
         // Written before the model takes the pages, which it can then own.
         if let Some(pending) = pending {
             pending.write();
-            stage("cache write", &mut timings);
+            run.stage("cache write");
         }
         (parsed, Some(stats))
     } else {
-        let parsed = parse::parse_all(&found.pages, CONTENT, spill.as_ref());
-        stage("parse", &mut timings);
+        let parsed = parse::parse_all(&found.pages, CONTENT, keep);
+        run.stage("parse");
         (parsed, None)
     };
     let mut diagnostics = found.diagnostics(CONTENT);
@@ -226,7 +252,7 @@ fn check_keeping_html<V: Send>(
         static_files,
         &mut diagnostics,
     )?;
-    stage("model", &mut timings);
+    run.stage("model");
     let (validation, made) = rayon::join(|| validate::validate(&site), || beside_validation(&site));
     diagnostics.extend(validation.diagnostics);
     let mut external_checked = 0;
@@ -239,48 +265,65 @@ fn check_keeping_html<V: Send>(
         diagnostics.extend(found);
         external_checked = checked;
     }
-    stage("validate", &mut timings);
+    run.stage("validate");
     let diagnostics = apply_rule_levels(&site.config, diagnostics);
     let outcome = Outcome {
         summary: Summary::new(page_count, &diagnostics, validation.links, external_checked),
         site,
         diagnostics,
-        elapsed: start.elapsed(),
+        elapsed: run.start.elapsed(),
         files_written: 0,
-        timings,
+        timings: run.timings,
         parse_cache: cache_stats,
+        rendered_early: None,
     };
-    Ok((outcome, spill, made))
+    Ok((outcome, made))
 }
 
 /// Runs [`check`], then renders the site and writes it to the output directory
 /// atomically. Content errors do not stop the build (they are in the outcome).
+///
+/// Most pages are rendered and written in the parse stage, as soon as each is parsed
+/// ([`render::early`]); the render stage renders the others, and those the whole site
+/// gives another context than was foreseen.
 ///
 /// Errors: everything [`check`] returns; [`Error::Template`] for a theme that fails to
 /// load or render; [`Error::Io`]/[`Error::Usage`] from writing. On any error the previous
 /// output directory is left untouched. The outcome's pages no longer hold their links
 /// and anchors ([`Site::drop_link_data`]).
 pub fn build(options: &Options) -> Result<Outcome> {
-    let start = Instant::now();
+    let mut run = Run::start();
+    let start = run.start;
     let output = output_dir(options);
-    // The HTML made while parsing waits beside the output, where the build writes anyway.
-    let spill_dir = write::parent_dir(&output);
-    // The job-family views need the site, not its findings: made while it is validated.
-    let (mut outcome, spill, views) = check_keeping_html(
-        options,
-        Some(&spill_dir),
-        render::families::FamilyViews::new,
-    )?;
-    outcome.site.drop_link_data();
-    let theme = render::Theme::load(&options.root, &outcome.site.config.theme)?;
-    // Rendered pages go straight to disk, in parallel: only a few are in memory at once.
-    let lap = Instant::now();
+    let (config, found) = open_site(options)?;
+    run.stage("discover");
+    let theme = render::Theme::load(&options.root, &config.theme)?;
     let staging = write::Staging::begin(&output)?;
+    // The HTML of pages not rendered while parsing waits beside the output, where the
+    // build writes anyway.
+    let spill = parse::spill::HtmlSpill::new(&write::parent_dir(&output), &config.base_path()).ok();
+    let early = render::early::EarlyPages::new(&config, &found, CONTENT, &theme, &staging, spill);
+    run.stage("folder titles");
+    // The job-family views need the site, not its findings: made while it is validated,
+    // and with them the outputs that show every family.
+    let (mut outcome, (views, family_files)) =
+        check_found(options, run, config, found, Some(&early), |site| {
+            let views = render::families::FamilyViews::new(site);
+            let files =
+                render::render_family_outputs(site, &theme, &views, &|file| staging.write(&file));
+            (views, files)
+        })?;
+    let mut kept = early.finish();
+    kept.family_files = family_files;
+    outcome.site.drop_link_data();
+    // The other pages go straight to disk, in parallel: only a few are in memory at once.
+    let lap = Instant::now();
     let written =
-        render::render_site_into(&outcome.site, &theme, "", &views, spill.as_ref(), &|file| {
+        render::render_site_into(&outcome.site, &theme, "", &views, Some(&kept), &|file| {
             staging.write(&file)
         })?;
     outcome.timings.push(("render+write", lap.elapsed()));
+    outcome.rendered_early = Some(kept.rendered_early());
     let lap = Instant::now();
     staging.commit()?;
     outcome.timings.push(("commit", lap.elapsed()));

@@ -141,6 +141,12 @@ fn report_and_judge(verb: &str, args: &cli::CommonArgs, outcome: &Outcome) -> la
                 cache.reused, cache.parsed
             );
         }
+        if let Some(early) = outcome.rendered_early {
+            eprintln!(
+                "pages rendered while parsing: {early} of {}",
+                outcome.site.pages.len()
+            );
+        }
     }
     let sources = report::sources(&outcome.site);
     let repo_prefix = scope::repo_prefix(&outcome.site.root);

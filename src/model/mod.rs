@@ -156,9 +156,25 @@ pub struct Site {
 /// `permalink: /404.html` is the site's custom 404 page.)
 const RESERVED_OUTPUTS: &[&str] = &["sitemap.xml", "style.css", "ladder.json"];
 
-/// What a page's output path collides with: a taken file, or a taken file where the
-/// page needs a directory (`sitemap.xml/index.html`).
-fn output_conflict(output_path: &str, taken: &HashMap<&str, String>) -> Option<String> {
+/// The output paths no page may take: the reserved files and the content files at
+/// `asset_paths` (each relative to the output directory), each with what it is
+/// (`the file \`content/a.png\``), for [`output_conflict`].
+pub(crate) fn taken_outputs<'a>(
+    asset_paths: impl Iterator<Item = &'a str>,
+) -> HashMap<&'a str, String> {
+    RESERVED_OUTPUTS
+        .iter()
+        .map(|f| (*f, format!("the generated `{f}`")))
+        .chain(asset_paths.map(|a| (a, format!("the file `content/{a}`"))))
+        .collect()
+}
+
+/// What a page's output path collides with among the [`taken_outputs`]: a taken file, or
+/// a taken file where the page needs a directory (`sitemap.xml/index.html`).
+pub(crate) fn output_conflict<K>(output_path: &str, taken: &HashMap<K, String>) -> Option<String>
+where
+    K: std::borrow::Borrow<str> + std::hash::Hash + Eq,
+{
     if let Some(what) = taken.get(output_path) {
         return Some(what.clone());
     }
@@ -203,16 +219,7 @@ impl Site {
 
         let assets: Vec<Asset> = assets.into_iter().map(Asset::from).collect();
         // Output files a page must not be written over (or under, as a directory).
-        let taken: HashMap<&str, String> = RESERVED_OUTPUTS
-            .iter()
-            .map(|f| (*f, format!("the generated `{f}`")))
-            .chain(assets.iter().map(|a| {
-                (
-                    a.output_path.as_str(),
-                    format!("the file `content/{}`", a.output_path),
-                )
-            }))
-            .collect();
+        let taken = taken_outputs(assets.iter().map(|a| a.output_path.as_str()));
         let mut pages: Vec<Page> = Vec::with_capacity(parsed.len());
         let mut by_url: HashMap<String, usize> = HashMap::with_capacity(parsed.len());
         // Each page's URL, output file and what that file would be written over, worked
@@ -220,23 +227,19 @@ impl Site {
         let placed: Vec<(String, String, Option<Diagnostic>, Option<String>)> = parsed
             .par_iter()
             .map(|p| {
-                let mut url = permalink::from_source(&p.source.rel_path);
-                let mut refused = None;
-                if let Some((value, span)) = &p.front_matter.permalink {
-                    match permalink::normalize(value) {
-                        Ok(u) => url = u,
-                        Err(reason) => refused = Some(
-                            Diagnostic::at(
-                                Rule::UnsafePermalink,
-                                &p.source,
-                                span.clone(),
-                                format!("permalink `{value}` is refused: {reason}; the page is served at `{url}` instead"),
-                                "use a path inside the site, such as `/job-families/department/family/`",
-                            )
-                            .with_key(value.clone()),
-                        ),
-                    }
-                }
+                let (url, refusal) = permalink::of_page(p);
+                let refused = refusal.zip(p.front_matter.permalink.as_ref()).map(
+                    |(reason, (value, span))| {
+                        Diagnostic::at(
+                            Rule::UnsafePermalink,
+                            &p.source,
+                            span.clone(),
+                            format!("permalink `{value}` is refused: {reason}; the page is served at `{url}` instead"),
+                            "use a path inside the site, such as `/job-families/department/family/`",
+                        )
+                        .with_key(value.clone())
+                    },
+                );
                 let output_path = permalink::output_path(&url);
                 let over = output_conflict(&output_path, &taken);
                 (url, output_path, refused, over)
@@ -564,6 +567,16 @@ pub(crate) fn page_title(p: &ParsedPage) -> String {
     }
 }
 
+/// The title of the folder at `url`: its index page's title (`index_title`), else
+/// `Home` for `/`, else its last segment in words ([`humanize`]).
+pub(crate) fn folder_title(url: &str, index_title: Option<&str>) -> String {
+    match index_title {
+        Some(title) => title.to_string(),
+        None if url == "/" => "Home".to_string(),
+        None => humanize(url.trim_end_matches('/').rsplit('/').next().unwrap_or("")),
+    }
+}
+
 /// `people-ops` → `People ops`; `program_management` → `Program management`.
 pub fn humanize(segment: &str) -> String {
     let words = segment.replace(['-', '_'], " ");
@@ -601,11 +614,7 @@ fn build_sections(pages: &[Page]) -> BTreeMap<String, Section> {
         .collect();
     for (url, s) in sections.iter_mut() {
         s.index_page = by_url.get(url.as_str()).copied();
-        s.title = match s.index_page {
-            Some(i) => pages[i].title().to_string(),
-            None if url == "/" => "Home".to_string(),
-            None => humanize(url.trim_end_matches('/').rsplit('/').next().unwrap_or("")),
-        };
+        s.title = folder_title(url, s.index_page.map(|i| pages[i].title()));
         s.url = url.clone();
     }
     for (i, page) in pages.iter().enumerate() {

@@ -7,6 +7,22 @@
 //! output directory.
 
 use crate::discover::page_stem;
+use crate::parse::ParsedPage;
+
+/// The URL path of a parsed page: its front-matter permalink normalised ([`normalize`]),
+/// else the one its source path gives ([`from_source`]). With a refused permalink, the
+/// URL from the source path and `Some(reason)`. The model places pages with it, and a
+/// build renders pages with it before the model exists, so the two agree.
+pub fn of_page(p: &ParsedPage) -> (String, Option<String>) {
+    let from_path = || from_source(&p.source.rel_path);
+    match &p.front_matter.permalink {
+        None => (from_path(), None),
+        Some((value, _)) => match normalize(value) {
+            Ok(url) => (url, None),
+            Err(reason) => (from_path(), Some(reason)),
+        },
+    }
+}
 
 /// The URL path of the page at `rel_path` (relative to `content/`), always starting and,
 /// for pages, ending with `/`.

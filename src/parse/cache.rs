@@ -24,7 +24,6 @@ use serde::{Deserialize, Serialize};
 use crate::diagnostic::Diagnostic;
 use crate::discover::FoundFile;
 use crate::parse::readahead::ReadAhead;
-use crate::parse::spill::HtmlSpill;
 use crate::parse::{Parsed, ParsedPage, parse_file_with};
 
 /// The cache file, below the site root.
@@ -80,15 +79,15 @@ pub struct Pending {
 }
 
 /// [`crate::parse::parse_all`] through the cache of the site at `root`: pages whose file
-/// is unchanged come from the cache, the others are parsed (with their HTML kept in
-/// `spill` when one is given, as [`crate::parse::parse_all`] does). Returns the pages and
+/// is unchanged come from the cache, the others are parsed (with their HTML handed to
+/// `keep` when one is given, as [`crate::parse::parse_all`] does). Returns the pages and
 /// findings in the order of `files` (as `parse_all` does), what the cache gave, and,
 /// when anything changed, the new cache to write with [`Pending::write`].
 pub fn parse_all(
     root: &Path,
     files: &[FoundFile],
     content_prefix: &str,
-    spill: Option<&HtmlSpill>,
+    keep: Option<&dyn crate::parse::KeepHtml>,
 ) -> (Parsed, CacheStats, Option<Pending>) {
     let file = root.join(CACHE_FILE);
     let build = build_id();
@@ -117,7 +116,7 @@ pub fn parse_all(
             });
             let reused = cached.is_some();
             let (page, diagnostics) =
-                cached.unwrap_or_else(|| parse_file_with(f, content_prefix, spill, ahead.as_ref()));
+                cached.unwrap_or_else(|| parse_file_with(f, content_prefix, keep, ahead.as_ref()));
             let page = page.map(|mut p| {
                 // The file's names come from discovery, never from the cache: the root
                 // may be written differently from the run that filled it, and a cache

@@ -1,15 +1,15 @@
-//! The body HTML a build makes in the parse stage, kept on disk until the render stage.
+//! The body HTML a build makes in the parse stage for pages it does not render there,
+//! kept on disk until the render stage.
 //!
-//! A build needs every page parsed before it renders any (a link is checked against the
-//! anchors of the page it points to), and a site's HTML is too big to hold: 163 MB for the
-//! 10,000 pages of the synthetic benchmark corpus, against a 300 MiB budget for the whole
-//! build. Parsing each page twice, once to check it and once to render it, cost a third
-//! of a build's instructions. So a build's parse stage renders each body's HTML in the
-//! same pass of the Markdown parser ([`crate::parse::markdown::parse_body`]) and appends
-//! it to one unnamed temporary file beside the output directory; the render stage reads
-//! each page's HTML back. The kernel keeps the file in its page cache (it is deleted as
-//! soon as it is closed, and has no name meanwhile), so it costs a copy in and a copy
-//! out, not a parse.
+//! A build needs every page parsed before it renders some (a folder's index page lists
+//! the pages below it; see [`crate::render::early`] for the pages rendered at once), and
+//! a site's HTML is too big to hold: 163 MB for the 10,000 pages of the synthetic
+//! benchmark corpus, against a 300 MiB budget for the whole build. Parsing a page twice,
+//! once to check it and once to render it, cost a third of a build's instructions. So the
+//! HTML of a page that waits for the render stage is appended to one unnamed temporary
+//! file beside the output directory, and the render stage reads it back. The kernel keeps
+//! the file in its page cache (it is deleted as soon as it is closed, and has no name
+//! meanwhile), so it costs a copy in and a copy out, not a parse.
 //!
 //! Each page's HTML starts at a multiple of 4,096 bytes, and the render stage takes it
 //! out ([`HtmlSpill::take`]): on Linux the file's pages under it are handed back to the

@@ -15,8 +15,8 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::model::Site;
-use crate::model::ladder::{GradeSource, JobFamily};
-use crate::model::scale::{Grade, Track};
+use crate::model::ladder::{GradeSource, JobFamily, Level};
+use crate::model::scale::{Grade, Scale, Track};
 
 /// One level in a family's ladder.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -278,43 +278,85 @@ struct FamilyParts {
     summary: FamilySummary,
 }
 
+/// The link to a level's section: `page_url` (with base path), `#anchor` added unless the
+/// anchor is empty.
+fn level_url(page_url: &str, anchor: &str) -> String {
+    if anchor.is_empty() {
+        page_url.to_string()
+    } else {
+        format!("{page_url}#{anchor}")
+    }
+}
+
+/// What `scale` reads in a level's title: its track, and its rank when exactly one
+/// reading names it.
+fn reading(level: &Level, scale: &Scale) -> (Option<Track>, Option<String>) {
+    let guess = level.rank(scale);
+    let rank = match guess.readings.as_slice() {
+        [(_, name, _)] => Some(name.clone()),
+        _ => None,
+    };
+    (guess.track, rank)
+}
+
+/// A level's row in its family's ladder.
+fn ladder_level(
+    level: &Level,
+    track: Option<Track>,
+    rank: Option<String>,
+    url: String,
+) -> LadderLevel {
+    LadderLevel {
+        title: level.title.clone(),
+        url,
+        track: track.map(Track::label),
+        rank,
+        grade: level.grade.map(|g| g.to_string()),
+    }
+}
+
+/// The ladder of `family`, whose page is at `page_url` (with base path), read with
+/// `scale` (the scale for the page's folder); `None` when it has no level. The same as
+/// [`FamilyViews::ladders`] has for the page: a build renders family pages with it
+/// before the site's views exist ([`super::early`]).
+pub(crate) fn ladder_of(family: &JobFamily, scale: &Scale, page_url: &str) -> Option<Ladder> {
+    let levels: Vec<LadderLevel> = family
+        .levels
+        .iter()
+        .map(|level| {
+            let (track, rank) = reading(level, scale);
+            ladder_level(level, track, rank, level_url(page_url, &level.anchor))
+        })
+        .collect();
+    (!levels.is_empty()).then_some(Ladder { levels })
+}
+
 fn family_parts(site: &Site, family: &JobFamily) -> FamilyParts {
     let page = &site.pages[family.page];
     let scale = site.scales.for_path(&page.parsed.source.rel_path);
     let page_url = format!("{}{}", site.base_path, page.url);
-    let level_url = |anchor: &str| {
-        if anchor.is_empty() {
-            page_url.clone()
-        } else {
-            format!("{page_url}#{anchor}")
-        }
-    };
+    let level_url = |anchor: &str| level_url(&page_url, anchor);
     let mut rows = Vec::new();
     let mut json_levels = Vec::new();
     let mut matrix = Vec::new();
     for level in &family.levels {
-        let guess = level.rank(scale);
-        let rank = match guess.readings.as_slice() {
-            [(_, name, _)] => Some(name.clone()),
-            _ => None,
-        };
-        rows.push(LadderLevel {
-            title: level.title.clone(),
-            url: level_url(&level.anchor),
-            track: guess.track.map(Track::label),
-            rank: rank.clone(),
-            grade: level.grade.map(|g| g.to_string()),
-        });
+        let (track, rank) = reading(level, scale);
+        rows.push(ladder_level(
+            level,
+            track,
+            rank.clone(),
+            level_url(&level.anchor),
+        ));
         json_levels.push(JsonLevel {
             title: level.title.clone(),
             url: level_url(&level.anchor),
-            track: guess.track,
+            track,
             rank,
             grade: level.grade,
             grade_source: level.source,
         });
         if let Some(grade) = level.grade {
-            let column = match guess.track {
+            let column = match track {
                 Some(Track::IndividualContributor) => 0,
                 Some(Track::Management) => 1,
                 None => 2,

@@ -10,9 +10,10 @@
 //! `page.toc_html` (made here, its text escaped) and `live_reload` are inserted raw.
 //! Pages render in parallel.
 
+pub mod early;
 pub mod families;
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::{self, Write};
 use std::path::Path;
 
@@ -23,9 +24,9 @@ use tera::Tera;
 
 use crate::error::{Error, Result};
 use crate::model::{Page, PageChange, Section, Site};
-use crate::parse::TocEntry;
-use crate::parse::spill::HtmlSpill;
+use crate::parse::{ParsedPage, TocEntry};
 use crate::write::{Contents, OutputFile};
+use early::Kept;
 use families::{Department, FamilyViews, Ladder, Matrix};
 
 /// The built-in theme: (template name, source).
@@ -328,9 +329,35 @@ fn chain(e: &dyn std::error::Error) -> String {
     parts.join(": ")
 }
 
+/// The body HTML `html` of page `p` served at `url` (with base path), cleaned by the
+/// `sanitizer` when there is one, and what else templates show of the page.
+fn page_context<'p>(
+    p: &'p ParsedPage,
+    url: String,
+    html: String,
+    sanitizer: Option<&ammonia::Builder<'static>>,
+) -> PageContext<'p> {
+    let fm = &p.front_matter;
+    let toc = p.markdown.toc();
+    PageContext {
+        title: &p.title,
+        description: fm.description.as_deref(),
+        url,
+        content: match sanitizer {
+            Some(s) => s.clean(&html).to_string(),
+            None => html,
+        },
+        toc_html: toc_html(&toc),
+        toc,
+        source_path: &p.source.path,
+        layout: fm.layout.as_deref(),
+        extra: &fm.data,
+    }
+}
+
 #[derive(Serialize)]
-struct SiteContext<'a> {
-    title: &'a str,
+struct SiteContext {
+    title: String,
     root_url: String,
     /// The grade matrix page, when the site has job families.
     grade_matrix_url: Option<String>,
@@ -408,7 +435,7 @@ struct TreeEntry<'a> {
 
 #[derive(Serialize)]
 struct PageTemplate<'a> {
-    site: &'a SiteContext<'a>,
+    site: &'a SiteContext,
     breadcrumbs: Vec<Crumb<'a>>,
     live_reload: &'a str,
     page: PageContext<'a>,
@@ -420,7 +447,7 @@ struct PageTemplate<'a> {
 
 #[derive(Serialize)]
 struct GradesTemplate<'a> {
-    site: &'a SiteContext<'a>,
+    site: &'a SiteContext,
     breadcrumbs: Vec<Crumb<'a>>,
     live_reload: &'a str,
     matrix: &'a Matrix,
@@ -428,7 +455,7 @@ struct GradesTemplate<'a> {
 
 #[derive(Serialize)]
 struct SectionTemplate<'a> {
-    site: &'a SiteContext<'a>,
+    site: &'a SiteContext,
     breadcrumbs: Vec<Crumb<'a>>,
     live_reload: &'a str,
     section: SectionContext<'a>,
@@ -437,7 +464,7 @@ struct SectionTemplate<'a> {
 
 #[derive(Serialize)]
 struct IndexTemplate<'a> {
-    site: &'a SiteContext<'a>,
+    site: &'a SiteContext,
     breadcrumbs: Vec<Crumb<'a>>,
     live_reload: &'a str,
     page: Option<PageContext<'a>>,
@@ -447,7 +474,7 @@ struct IndexTemplate<'a> {
 
 #[derive(Serialize)]
 struct PlainTemplate<'a> {
-    site: &'a SiteContext<'a>,
+    site: &'a SiteContext,
     breadcrumbs: Vec<Crumb<'a>>,
     live_reload: &'a str,
 }
@@ -455,13 +482,13 @@ struct PlainTemplate<'a> {
 struct Renderer<'a> {
     site: &'a Site,
     theme: &'a Theme,
-    ctx: SiteContext<'a>,
+    ctx: SiteContext,
     live_reload: &'a str,
     views: &'a FamilyViews,
     /// The HTML sanitizer, when `[security] sanitize_html` is on.
     sanitizer: Option<ammonia::Builder<'static>>,
-    /// Pages' body HTML made while parsing, when the build kept it.
-    spill: Option<&'a HtmlSpill>,
+    /// What a build's parse stage made: pages it wrote, body HTML it kept.
+    kept: Option<&'a Kept>,
 }
 
 impl<'a> Renderer<'a> {
@@ -470,13 +497,13 @@ impl<'a> Renderer<'a> {
         theme: &'a Theme,
         live_reload: &'a str,
         views: &'a FamilyViews,
-        spill: Option<&'a HtmlSpill>,
+        kept: Option<&'a Kept>,
     ) -> Renderer<'a> {
         Renderer {
             site,
             theme,
             ctx: SiteContext {
-                title: &site.config.title,
+                title: site.config.title.clone(),
                 root_url: format!("{}/", site.base_path),
                 grade_matrix_url: views
                     .matrix_url
@@ -486,7 +513,7 @@ impl<'a> Renderer<'a> {
             live_reload,
             views,
             sanitizer: site.config.security.sanitize_html.then(sanitizer),
-            spill,
+            kept,
         }
     }
 
@@ -556,32 +583,47 @@ impl<'a> Renderer<'a> {
     }
 
     fn page(&self, p: &'a Page) -> Result<PageContext<'a>> {
-        let fm = &p.parsed.front_matter;
-        let toc = p.parsed.markdown.toc();
-        Ok(PageContext {
-            title: p.title(),
-            description: fm.description.as_deref(),
-            url: self.url(&p.url),
-            content: {
-                let base_path = &self.site.base_path;
-                let kept = self
-                    .spill
-                    .and_then(|s| s.take(&p.parsed.source.path, base_path));
-                let html = match kept {
-                    Some(html) => html,
-                    None => p.parsed.html(base_path)?,
-                };
-                match &self.sanitizer {
-                    Some(s) => s.clean(&html).to_string(),
-                    None => html,
-                }
-            },
-            toc_html: toc_html(&toc),
-            toc,
-            source_path: &p.parsed.source.path,
-            layout: fm.layout.as_deref(),
-            extra: &fm.data,
-        })
+        let base_path = &self.site.base_path;
+        let kept = self
+            .kept
+            .and_then(|k| k.spill.as_ref())
+            .and_then(|s| s.take(&p.parsed.source.path, base_path));
+        let html = match kept {
+            Some(html) => html,
+            None => p.parsed.html(base_path)?,
+        };
+        Ok(page_context(
+            &p.parsed,
+            self.url(&p.url),
+            html,
+            self.sanitizer.as_ref(),
+        ))
+    }
+
+    /// The path of page `p`'s output when the parse stage already wrote it, with the
+    /// context the site gives it now ([`early`]): then it is not rendered again.
+    fn written_early(&self, p: &Page) -> Option<String> {
+        let kept = self.kept?;
+        let early = kept.early.get(&p.parsed.source.path)?;
+        let site_gives_the_same = early.output_path == p.output_path
+            && early::renders_early(
+                &p.url,
+                self.site.sections.contains_key(&p.url),
+                self.views.root.as_deref(),
+                self.views.matrix_url.as_deref(),
+            )
+            && early.fingerprint
+                == early::fingerprint(
+                    &p.url,
+                    &self.crumbs(&p.url),
+                    self.ctx.grade_matrix_url.as_deref(),
+                );
+        if !site_gives_the_same {
+            return None;
+        }
+        kept.kept_early
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Some(p.output_path.clone())
     }
 
     fn subsection(&self, url: &str) -> Option<SubsectionContext<'a>> {
@@ -876,9 +918,12 @@ pub fn render_outputs(
 /// `404.html` and `sitemap.xml` with the job-family `views` of `site`
 /// ([`FamilyViews::new`]), and hands each file, copies of assets and static files
 /// included, to `sink` as soon as it is made (from several threads, in no particular
-/// order), so that no more than a few rendered pages are in memory at once. A page's
-/// body HTML comes from `spill` when it holds it, else from parsing the page again.
-/// `live_reload` is inserted before `</body>` (empty for `build`). Each output path is
+/// order), so that no more than a few rendered pages are in memory at once. `kept` is
+/// what a build's parse stage made ([`early::EarlyPages::finish`]): a page it already
+/// wrote with the context the site gives it is not rendered again (nor handed to
+/// `sink`); another page's body HTML comes from its spill when it holds it, else from
+/// parsing the page again. `live_reload` is inserted before `</body>` (empty for
+/// `build`). Each output path is
 /// handed over once: a generated file (page, folder index, grade matrix, `ladder.json`,
 /// `sitemap.xml`) wins over a static file or asset at the same path; a page or static
 /// file at `404.html` wins over the theme's 404 page. Returns the number of files.
@@ -890,16 +935,24 @@ pub fn render_site_into(
     theme: &Theme,
     live_reload: &str,
     views: &FamilyViews,
-    spill: Option<&HtmlSpill>,
+    kept: Option<&Kept>,
     sink: &(dyn Fn(OutputFile) -> Result<()> + Sync),
 ) -> Result<usize> {
-    let r = Renderer::new(site, theme, live_reload, views, spill);
+    let r = Renderer::new(site, theme, live_reload, views, kept);
     // Pages, folder indexes, the grade matrix and `ladder.json` first: the copies below
     // give way to them. The last two are the biggest files (7.6 and 13.7 MB at 10,000
     // pages) and take a tenth of a second or more: they are made one after the other,
     // so that their memory does not add up, on one thread while the others make pages.
     // Hands each file made to `sink`; returns its path.
     let render = |o: &Output| -> Result<Option<String>> {
+        if let Some(written) = kept.and_then(|k| k.family_files.get(o)) {
+            return Ok(written.clone());
+        }
+        if let Output::Page(i) = o
+            && let Some(path) = site.pages.get(*i).and_then(|p| r.written_early(p))
+        {
+            return Ok(Some(path));
+        }
         let Some(file) = r.render_output(o)? else {
             return Ok(None);
         };
@@ -942,6 +995,46 @@ pub fn render_site_into(
     }
     sink(OutputFile::bytes("sitemap.xml", sitemap(site).into_bytes()))?;
     Ok(count)
+}
+
+/// Renders the outputs that show every job family of `site`, with its job-family
+/// `views`: the grade matrix, `ladder.json` and the job-families index (the families'
+/// root folder), and hands each to `sink`. A build does this while the site is
+/// validated: these are the biggest outputs (7.6 MB, 13.7 MB and 80 ms of rendering at
+/// 10,000 pages), and rendered last they would be left to one thread at the end. They
+/// are made in parallel. Returns each output made, with the path handed over (`None`:
+/// the output does not exist, as when a page has the grade matrix's URL). An output
+/// that fails to render or that `sink` refuses is left out: the render stage makes it
+/// again ([`render_site_into`], given it in [`Kept::family_files`]) and reports the
+/// error.
+pub fn render_family_outputs(
+    site: &Site,
+    theme: &Theme,
+    views: &FamilyViews,
+    sink: &(dyn Fn(OutputFile) -> Result<()> + Sync),
+) -> HashMap<Output, Option<String>> {
+    let r = Renderer::new(site, theme, "", views, None);
+    let index = views
+        .root
+        .as_deref()
+        .and_then(|u| Output::at(site, views, u));
+    [Output::Matrix, Output::LadderJson]
+        .into_iter()
+        .chain(index)
+        .collect::<Vec<_>>()
+        .into_par_iter()
+        .filter_map(|o| {
+            let written = match r.render_output(&o).ok()? {
+                Some(file) => {
+                    let path = file.path.clone();
+                    sink(file).ok()?;
+                    Some(path)
+                }
+                None => None,
+            };
+            Some((o, written))
+        })
+        .collect()
 }
 
 /// `sitemap.xml` listing every page and folder index, sorted, with `base_url` prefixed

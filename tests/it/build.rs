@@ -385,44 +385,185 @@ fn page_permalink_shadowing_a_generated_file_does_not_fail_the_build() {
     assert!(dir.path().join("public/sitemap.xml").is_file());
 }
 
-/// A build keeps the HTML it makes while parsing in a temporary file beside the output
-/// and renders from it; when that file cannot be made (here: the output's parent does not
-/// exist yet), pages are parsed again to render them. Both give the same site, with and
-/// without a base path, on a fixture and on the example handbook.
+/// Every page file of the build at `output` (of the site at `root`, with `base_url`)
+/// is byte for byte what rendering the finished model gives: the render stage's pages,
+/// with no page rendered while parsing (what `ladder serve` renders).
+fn assert_pages_are_rendered_from_the_model(root: &Path, output: &Path, base_url: Option<&str>) {
+    use ladder::render::{Output, Theme, families::FamilyViews, render_outputs};
+    let outcome = ladder::check(&Options {
+        root: root.to_path_buf(),
+        base_url: base_url.map(str::to_string),
+        ..Default::default()
+    })
+    .expect("check");
+    let site = &outcome.site;
+    let theme = Theme::load(root, &site.config.theme).expect("theme");
+    let views = FamilyViews::new(site);
+    let pages: Vec<Output> = (0..site.pages.len()).map(Output::Page).collect();
+    let files = render_outputs(site, &theme, "", &views, &pages).expect("render");
+    assert_eq!(files.len(), site.pages.len());
+    let built = snapshot(output);
+    for file in files {
+        let ladder::write::Contents::Bytes(bytes) = &file.contents else {
+            panic!("{} is not rendered", file.path);
+        };
+        let on_disk = built
+            .get(&file.path)
+            .unwrap_or_else(|| panic!("{} was not written", file.path));
+        assert!(
+            on_disk == bytes,
+            "{} in {} with base URL {base_url:?}: written\n{}\nrendered from the model\n{}",
+            file.path,
+            root.display(),
+            String::from_utf8_lossy(on_disk),
+            String::from_utf8_lossy(bytes)
+        );
+    }
+}
+
+/// A build renders most pages while parsing, before the model exists; each is what the
+/// model renders, with and without a base path, on fixtures and on the example handbook.
+/// The pages that are folders' index pages are rendered later, from their HTML kept in a
+/// temporary file beside the output (nothing else is left there), or parsed again when
+/// that file cannot be made (here: the output's parent does not exist yet, when it is
+/// made only after the build's start).
 #[test]
-fn html_kept_from_parsing_renders_as_html_made_again() {
+fn pages_rendered_while_parsing_are_the_pages_the_model_renders() {
     let handbook = Path::new(env!("CARGO_MANIFEST_DIR"));
     let fixture = copy_fixture("build_site");
+    let views = copy_fixture("views_site");
     for (root, base_url) in [
         (fixture.path(), None),
         (fixture.path(), Some("https://group.gitlab.io/handbook/")),
+        (views.path(), None),
         (handbook, None),
         (handbook, Some("https://example.org/careers/")),
     ] {
         let tmp = tempfile::tempdir().unwrap();
-        let build_into = |output: &Path| {
-            ladder::build(&Options {
-                root: root.to_path_buf(),
-                output: Some(output.to_path_buf()),
-                base_url: base_url.map(str::to_string),
-                ..Default::default()
-            })
-            .unwrap_or_else(|e| panic!("build {}: {e}", root.display()))
-        };
-        let kept = tmp.path().join("public");
-        let outcome = build_into(&kept);
-        assert!(outcome.files_written > 5, "{}", root.display());
-        let again = tmp.path().join("not-yet").join("public");
-        build_into(&again);
+        let output = tmp.path().join("not-yet").join("public");
+        let outcome = ladder::build(&Options {
+            root: root.to_path_buf(),
+            output: Some(output.clone()),
+            base_url: base_url.map(str::to_string),
+            ..Default::default()
+        })
+        .unwrap_or_else(|e| panic!("build {}: {e}", root.display()));
+        // Only folders' index pages (and the home page) wait for the model.
+        let folders = outcome
+            .site
+            .pages
+            .iter()
+            .filter(|p| outcome.site.sections.contains_key(&p.url))
+            .count();
         assert_eq!(
-            snapshot(&kept),
-            snapshot(&again),
-            "{} with base URL {base_url:?}",
+            outcome.rendered_early,
+            Some(outcome.site.pages.len() - folders),
+            "{}",
             root.display()
         );
+        assert!(folders < outcome.site.pages.len());
+        assert_pages_are_rendered_from_the_model(root, &output, base_url);
         // Nothing but the output is left beside it.
-        assert_eq!(entries(tmp.path()), ["not-yet", "public"]);
+        assert_eq!(entries(&tmp.path().join("not-yet")), ["public"]);
     }
+}
+
+/// A site in a fresh folder: each (path below `content/`, text).
+fn site_of(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (rel, text) in files {
+        let path = dir.path().join("content").join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    dir
+}
+
+/// A job-family page titled `title`, with two graded levels.
+fn family_page(title: &str) -> String {
+    format!(
+        "---\ntitle: \"{title}\"\nlayout: job_family_page\n---\nWhat a {title} does.\n\n## Levels\n\n### Intermediate {title}\n\n#### Job Grade\n\nThe Intermediate {title} is a grade 6.\n\n### Senior {title}\n\n#### Job Grade\n\nThe Senior {title} is a grade 7.\n"
+    )
+}
+
+/// What a build foresees of the site while parsing can be wrong: a page's permalink
+/// names a folder (its title is then the folder's, in breadcrumbs below it), another's
+/// puts it below a page (which then lists it), and two pages have one permalink. Pages rendered with a context the site does not give them
+/// are rendered again, and the first page of a permalink conflict wins; the output is
+/// what the model renders. The others stay as rendered while parsing.
+#[test]
+fn pages_rendered_while_parsing_with_a_context_the_site_does_not_give_are_rendered_again() {
+    let engineer = family_page("Widget Engineer");
+    let dir = site_of(&[
+        ("job-families/build/widget-engineer.md", &engineer),
+        ("notes/field/visit.md", "---\ntitle: Visit\n---\nA visit.\n"),
+        (
+            "about.md",
+            "---\ntitle: Field notes\npermalink: /notes/field/\n---\nAbout the notes.\n",
+        ),
+        ("a/one.md", "---\ntitle: One\n---\nThe first page.\n"),
+        (
+            "b/two.md",
+            "---\ntitle: Two\npermalink: /a/one/\n---\nThe second page.\n",
+        ),
+        ("x.md", "---\ntitle: X\n---\nA page.\n"),
+        (
+            "y.md",
+            "---\ntitle: Why\npermalink: /x/sub/\n---\nA page below x.\n",
+        ),
+    ]);
+    let output = dir.path().join("public");
+    let outcome = build(dir.path(), &output).expect("build");
+    assert_pages_are_rendered_from_the_model(dir.path(), &output, None);
+
+    let visit = read(&output, "notes/field/visit/index.html");
+    assert!(visit.contains(">Field notes</a>"), "{visit}");
+    let one = read(&output, "a/one/index.html");
+    assert!(one.contains("<code>content/a/one.md</code>"), "{one}");
+    assert!(!one.contains("The second page"), "{one}");
+    // `x.md` became a folder's index page, which lists the page below it.
+    let x = read(&output, "x/index.html");
+    assert!(x.contains("href=\"/x/sub/\""), "{x}");
+    // Pages: the family, the visit, the folder page `about.md`, `a/one.md` (`b/two.md`
+    // lost the conflict), `x.md` and `y.md`. Only the family's page is kept as rendered
+    // while parsing.
+    assert_eq!(outcome.site.pages.len(), 6);
+    assert_eq!(outcome.rendered_early, Some(1));
+    let family = read(&output, "job-families/build/widget-engineer/index.html");
+    assert!(
+        family.contains("href=\"/job-families/grade-matrix/\""),
+        "{family}"
+    );
+}
+
+/// Job families outside `job-families/` put the grade matrix where a build does not
+/// foresee it while parsing (here a page below `job-families/` makes it foresee it
+/// there): every page links to it, so every page is rendered again.
+#[test]
+fn job_families_outside_job_families_are_rendered_again_with_their_grade_matrix() {
+    let engineer = family_page("Widget Engineer");
+    let recruiter = family_page("Widget Recruiter");
+    let dir = site_of(&[
+        ("roles/build/widget-engineer.md", &engineer),
+        ("roles/people/widget-recruiter.md", &recruiter),
+        (
+            "job-families/readme.md",
+            "---\ntitle: Not a family\n---\nNo levels here.\n",
+        ),
+    ]);
+    let output = dir.path().join("public");
+    let outcome = build(dir.path(), &output).expect("build");
+    assert_pages_are_rendered_from_the_model(dir.path(), &output, None);
+    let engineer = read(&output, "roles/build/widget-engineer/index.html");
+    assert!(
+        engineer.contains("href=\"/roles/grade-matrix/\""),
+        "{engineer}"
+    );
+    assert!(
+        !engineer.contains("/job-families/grade-matrix/"),
+        "{engineer}"
+    );
+    assert_eq!(outcome.rendered_early, Some(0));
 }
 
 /// The built-in page lists h2–h4 headings not marked `{:.no_toc}` in its table of
