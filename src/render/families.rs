@@ -65,6 +65,53 @@ pub struct Department {
     pub url: String,
     /// Families, sorted by title.
     pub families: Vec<FamilySummary>,
+    /// The same families as the default theme shows them (see `families_html`): one
+    /// `<tr>` each.
+    pub families_html: String,
+}
+
+/// A department's families as the default theme's `_families_index.html` shows them,
+/// each line indented as there: one `<tr>` a family, with its link, its level range and
+/// count (or `none`) and its grade range (or `missing`), every value escaped. The theme
+/// prints it with `{{ department.families_html | safe }}`. The same rows from a
+/// `{% for %}` loop (10,000 turns at 10,000 pages, eight lookups each) took 30 ms, on
+/// one thread.
+fn families_html(families: &[FamilySummary]) -> String {
+    use std::fmt::Write;
+    let mut out = String::with_capacity(
+        families
+            .iter()
+            .map(|f| {
+                200 + f.url.len()
+                    + f.title.len()
+                    + f.level_range.as_ref().map_or(0, String::len)
+                    + f.grade_range.as_ref().map_or(0, String::len)
+            })
+            .sum(),
+    );
+    for f in families {
+        out.push_str("\n        <tr>\n          <td><a href=\"");
+        super::escape_html_into(&mut out, &f.url);
+        out.push_str("\">");
+        super::escape_html_into(&mut out, &f.title);
+        out.push_str("</a></td>\n          <td>");
+        match &f.level_range {
+            Some(range) => {
+                super::escape_html_into(&mut out, range);
+                if f.level_count > 1 {
+                    let _ = write!(out, " <span class=\"muted\">({})</span>", f.level_count);
+                }
+            }
+            None => out.push_str("<span class=\"muted\">none</span>"),
+        }
+        out.push_str("</td>\n          <td class=\"grade\">");
+        match &f.grade_range {
+            Some(range) => super::escape_html_into(&mut out, range),
+            None => out.push_str("<span class=\"missing\">missing</span>"),
+        }
+        out.push_str("</td>\n        </tr>");
+    }
+    out
 }
 
 /// One level in the grade matrix.
@@ -85,6 +132,39 @@ pub struct MatrixRow {
     pub grade: String,
     /// One list per column of [`Matrix::columns`], sorted by title.
     pub cells: Vec<Vec<MatrixEntry>>,
+    /// The same cells as the default theme shows them (see `cell_html`): for each, empty,
+    /// or a `<ul class="matrix-levels">` of its levels.
+    pub cells_html: Vec<String>,
+}
+
+/// A grade matrix cell as the default theme shows it, each line indented as in its
+/// `_matrix.html`: `""` for no level, else
+/// `<ul class="matrix-levels">` with one `<li><a href="URL">TITLE</a> <span
+/// class="family">FAMILY</span></li>` a level, every value escaped. The theme prints it
+/// with `{{ cell | safe }}`. The same markup from a `{% for %}` loop over the levels
+/// (32,500 turns, three lookups each, at 10,000 pages) took 70 ms, on one thread.
+fn cell_html(cell: &[MatrixEntry]) -> String {
+    if cell.is_empty() {
+        return String::new();
+    }
+    let mut out = String::with_capacity(
+        64 + cell
+            .iter()
+            .map(|e| 80 + e.url.len() + e.title.len() + e.family.len())
+            .sum::<usize>(),
+    );
+    out.push_str("\n          <ul class=\"matrix-levels\">");
+    for e in cell {
+        out.push_str("\n            <li><a href=\"");
+        super::escape_html_into(&mut out, &e.url);
+        out.push_str("\">");
+        super::escape_html_into(&mut out, &e.title);
+        out.push_str("</a> <span class=\"family\">");
+        super::escape_html_into(&mut out, &e.family);
+        out.push_str("</span></li>");
+    }
+    out.push_str("\n          </ul>");
+    out
 }
 
 /// The grade matrix.
@@ -211,6 +291,7 @@ impl FamilyViews {
                     title: section
                         .map_or_else(|| crate::model::humanize(&dept), |s| s.title.clone()),
                     url: url(folder.as_deref().unwrap_or("/")),
+                    families_html: families_html(&families),
                     families,
                 }
             })
@@ -231,6 +312,7 @@ impl FamilyViews {
                 }
                 MatrixRow {
                     grade: grade.to_string(),
+                    cells_html: cells.iter().map(|c| cell_html(c)).collect(),
                     cells: cells.into_iter().collect(),
                 }
             })

@@ -297,6 +297,71 @@ fn families_index_on_a_content_index_page() {
 
 // ---------------------------------------------------------------- the grade matrix
 
+/// The default theme prints the grade matrix's cells and the job-families index's rows
+/// as HTML made by ladder (`row.cells_html`, `department.families_html`); a theme that
+/// loops over the data itself (`row.cells`, `department.families`) gets the same levels
+/// and families, in the same order, escaped by Tera.
+#[test]
+fn a_theme_looping_over_matrix_cells_and_index_families_gets_what_the_default_theme_shows() {
+    let (dir, _) = build_copy("views_site");
+    let default_matrix = read(
+        &dir.path().join("public"),
+        "job-families/grade-matrix/index.html",
+    );
+    let default_index = read(&dir.path().join("public"), "job-families/index.html");
+    let templates = dir.path().join("themes/default/templates");
+    std::fs::create_dir_all(&templates).unwrap();
+    std::fs::write(
+        templates.join("_matrix.html"),
+        "{% for row in matrix.rows %}{% for cell in row.cells %}{% for level in cell %}\nLEVEL {{ level.title }} @ {{ level.url }} in {{ level.family }}{% endfor %}{% endfor %}{% endfor %}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        templates.join("_families_index.html"),
+        "{% for department in families_index %}{% for family in department.families %}\nFAMILY {{ family.title }} @ {{ family.url }}{% endfor %}{% endfor %}\n",
+    )
+    .unwrap();
+    let out = dir.path().join("loops");
+    build(dir.path(), &out).expect("build");
+    let looped = |file: &str, tag: &str| -> Vec<String> {
+        read(&out, file)
+            .lines()
+            .filter_map(|l| l.strip_prefix(tag).map(str::to_string))
+            .collect()
+    };
+    // The default theme's cells: `<a href="URL">TITLE</a> <span class="family">FAMILY</span>`.
+    let shown: Vec<String> = default_matrix
+        .lines()
+        .filter(|l| l.contains("<span class=\"family\">"))
+        .map(|li| {
+            let li = li.trim().strip_prefix("<li><a href=\"").unwrap();
+            let (url, rest) = li.split_once("\">").unwrap();
+            let (title, rest) = rest.split_once("</a> <span class=\"family\">").unwrap();
+            let family = rest.split("</span>").next().unwrap();
+            format!("{title} @ {url} in {family}")
+        })
+        .collect();
+    assert_eq!(
+        looped("job-families/grade-matrix/index.html", "LEVEL "),
+        shown
+    );
+    assert!(
+        shown
+            .iter()
+            .any(|l| l.contains("&lt;b&gt;Widget&lt;/b&gt; Recruiter"))
+    );
+    let families: Vec<String> = default_index
+        .split("<tr>\n          <td><a href=\"")
+        .skip(1)
+        .map(|tr| {
+            let (url, rest) = tr.split_once("\">").unwrap();
+            format!("{} @ {url}", rest.split("</a>").next().unwrap())
+        })
+        .collect();
+    assert_eq!(families.len(), 4);
+    assert_eq!(looped("job-families/index.html", "FAMILY "), families);
+}
+
 #[test]
 fn grade_matrix_has_a_row_per_grade_from_the_highest_down_and_a_column_per_track() {
     let (dir, _) = build_copy("views_site");
