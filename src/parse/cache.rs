@@ -24,7 +24,7 @@ use serde::{Deserialize, Serialize};
 use crate::diagnostic::Diagnostic;
 use crate::discover::FoundFile;
 use crate::parse::readahead::ReadAhead;
-use crate::parse::{Parsed, ParsedPage, parse_file_with};
+use crate::parse::{Parsed, ParsedPage, parse_keeping, read_and_parse};
 
 /// The cache file, below the site root.
 pub const CACHE_FILE: &str = ".ladder-cache/pages.bin";
@@ -106,17 +106,26 @@ pub fn parse_all(
 
     // With no cache to give pages, every file is read: ahead, when they are not cached.
     let ahead = by_path.is_empty().then(|| ReadAhead::new(files));
-    let entries: Vec<Entry> = files
-        .par_iter()
-        .map(|f| {
+    let base_path = keep.map(|k| k.base_path());
+    let entries: Vec<Entry> = parse_keeping(
+        files,
+        keep,
+        |f| {
             let stamp = stamp(&f.disk_path);
             let cached = stamp.and_then(|s| {
                 let (old, blob) = by_path.get(f.rel_path.as_str())?;
                 (*old == s).then(|| rmp_serde::from_slice::<Parse>(blob).ok())?
             });
             let reused = cached.is_some();
-            let (page, diagnostics) =
-                cached.unwrap_or_else(|| parse_file_with(f, content_prefix, keep, ahead.as_ref()));
+            // Only a page parsed now has its HTML.
+            let (page, diagnostics, html) = match cached {
+                Some((page, diagnostics)) => (page, diagnostics, None),
+                None => {
+                    let (page, diagnostics, html) =
+                        read_and_parse(f, content_prefix, base_path, ahead.as_ref());
+                    (page, diagnostics, Some(html))
+                }
+            };
             let page = page.map(|mut p| {
                 // The file's names come from discovery, never from the cache: the root
                 // may be written differently from the run that filled it, and a cache
@@ -128,15 +137,17 @@ pub fn parse_all(
                 }
                 Arc::new(p)
             });
-            Entry {
+            let entry = Entry {
                 rel_path: f.rel_path.clone(),
                 stamp,
                 page,
                 diagnostics,
                 reused,
-            }
-        })
-        .collect();
+            };
+            (entry, html)
+        },
+        |entry| entry.page.as_deref(),
+    );
 
     let reused = entries.iter().filter(|e| e.reused).count();
     let stats = CacheStats {

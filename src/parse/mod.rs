@@ -123,8 +123,8 @@ impl FromIterator<(Option<Arc<ParsedPage>>, Vec<Diagnostic>)> for Parsed {
 pub trait KeepHtml: Sync {
     /// The base path the HTML's root-relative links are made with (`""` or `/handbook`).
     fn base_path(&self) -> &str;
-    /// Takes the body HTML of `page` (whose `markdown.html` is empty; its text may be
-    /// released after). Never fails: what it cannot keep, rendering makes again.
+    /// Takes the body HTML of `page` (whose `markdown.html` is empty and whose text is
+    /// already released). Never fails: what it cannot keep, rendering makes again.
     fn keep(&self, page: &ParsedPage, html: String);
 }
 
@@ -136,25 +136,46 @@ pub fn parse_all(files: &[FoundFile], content_prefix: &str, keep: Option<&dyn Ke
     let ahead = ReadAhead::new(files);
     let base_path = keep.map(|k| k.base_path());
     // Each page goes into its `Arc` on the thread that parsed it: the main thread only
-    // gathers pointers. With `keep`, a thread parses a batch of pages, then hands their
-    // HTML over (a build renders them then): see [`KEEP_BATCH`].
-    let batch = if keep.is_some() { KEEP_BATCH } else { 1 };
-    let results: Vec<(Option<Arc<ParsedPage>>, Vec<Diagnostic>)> = files
-        .par_chunks(batch)
-        .flat_map_iter(|files| {
-            let parsed: Vec<_> = files
-                .iter()
-                .map(|f| read_and_parse(f, content_prefix, base_path, Some(&ahead)))
-                .collect();
-            parsed.into_iter().map(move |(page, diags, html)| {
-                if let (Some(keep), Some(page)) = (keep, &page) {
+    // gathers pointers.
+    let results: Vec<(Option<Arc<ParsedPage>>, Vec<Diagnostic>)> = parse_keeping(
+        files,
+        keep,
+        |f| {
+            let (page, diags, html) = read_and_parse(f, content_prefix, base_path, Some(&ahead));
+            ((page.map(Arc::new), diags), Some(html))
+        },
+        |(page, _)| page.as_deref(),
+    );
+    results.into_iter().collect()
+}
+
+/// `parse` run over `files` in parallel, its results in the order of `files`. `parse`
+/// gives a result and, for a page it parsed, the body HTML made in the same pass; with
+/// `keep`, that HTML is handed to it with the page `page_of` finds in the result. A
+/// thread then parses a batch of [`KEEP_BATCH`] files before it hands their HTML over
+/// (a build renders them then). The one place a parse stage calls [`KeepHtml::keep`]:
+/// [`parse_all`] and the parse cache's ([`cache::parse_all`]) both go through it.
+pub(crate) fn parse_keeping<T: Send>(
+    files: &[FoundFile],
+    keep: Option<&dyn KeepHtml>,
+    parse: impl Fn(&FoundFile) -> (T, Option<String>) + Sync,
+    page_of: impl Fn(&T) -> Option<&ParsedPage> + Sync,
+) -> Vec<T> {
+    let Some(keep) = keep else {
+        return files.par_iter().map(|f| parse(f).0).collect();
+    };
+    files
+        .par_chunks(KEEP_BATCH)
+        .flat_map_iter(|batch| {
+            let parsed: Vec<(T, Option<String>)> = batch.iter().map(&parse).collect();
+            parsed.into_iter().map(|(result, html)| {
+                if let (Some(html), Some(page)) = (html, page_of(&result)) {
                     keep.keep(page, html);
                 }
-                (page.map(Arc::new), diags)
+                result
             })
         })
-        .collect();
-    results.into_iter().collect()
+        .collect()
 }
 
 /// How many pages a thread of a build's parse stage parses before it hands their HTML
@@ -162,40 +183,26 @@ pub fn parse_all(files: &[FoundFile], content_prefix: &str, keep: Option<&dyn Ke
 /// page, kept neither the parser's nor the renderer's code and data in the processor's
 /// caches: every part of the parse took longer (by perf samples of 10,000-page builds:
 /// pulldown-cmark +16%, YAML +60%, allocation +30%), and the build took about as much CPU
-/// as keeping all the HTML in a temporary file until a render stage. In batches of 8 to
-/// 512 pages the build took 4-8% less CPU than page by page (10 runs each; the larger
-/// batches a little less, at about 10 MiB more peak memory for 512). The HTML of a batch
-/// is about 2 MB.
+/// as keeping all the HTML in a temporary file until a render stage. In 8 builds of
+/// 10,000 pages each, batches of 8, 32 and 128 pages took 3.6%, 4.1% and 8.1% less CPU
+/// than page by page (2.135, 2.125 and 2.035 s against 2.215 s); in 10 builds each,
+/// batches of 32 to 512 pages measured within the machine's noise of one another, the
+/// peak memory 260 MiB for 32 and 273 MiB for 512. The HTML of a batch is about 2 MB.
 const KEEP_BATCH: usize = 128;
 
 /// Reads and parses one discovered page: the page (`None` when it cannot be read or is
 /// not UTF-8: then an `encoding` diagnostic says why) and the findings of parsing it.
 /// Paths in diagnostics are `<content_prefix>/<rel_path>`.
 pub fn parse_file(f: &FoundFile, content_prefix: &str) -> (Option<ParsedPage>, Vec<Diagnostic>) {
-    parse_file_with(f, content_prefix, None, None)
-}
-
-/// [`parse_file`], and with `keep`, the page's body HTML rendered (with its base path)
-/// in the same pass of the Markdown parser and handed to it, not kept in the page: what a
-/// build does, so that rendering does not parse the page again. The file is read through
-/// `ahead` when given (the parse stage's [`ReadAhead`]).
-pub(crate) fn parse_file_with(
-    f: &FoundFile,
-    content_prefix: &str,
-    keep: Option<&dyn KeepHtml>,
-    ahead: Option<&ReadAhead>,
-) -> (Option<ParsedPage>, Vec<Diagnostic>) {
-    let (page, diags, html) = read_and_parse(f, content_prefix, keep.map(|k| k.base_path()), ahead);
-    if let (Some(keep), Some(page)) = (keep, &page) {
-        keep.keep(page, html);
-    }
+    let (page, diags, _) = read_and_parse(f, content_prefix, None, None);
     (page, diags)
 }
 
 /// [`parse_file`], and with `html_base_path`, the page's body HTML made in the same pass
 /// of the Markdown parser (root-relative links prefixed with it), returned beside the
-/// page (else empty). The file is read through `ahead` when given.
-fn read_and_parse(
+/// page (else empty). The file is read through `ahead` when given (the parse stage's
+/// [`ReadAhead`]).
+pub(crate) fn read_and_parse(
     f: &FoundFile,
     content_prefix: &str,
     html_base_path: Option<&str>,

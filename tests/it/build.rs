@@ -421,6 +421,16 @@ fn assert_pages_are_rendered_from_the_model(root: &Path, output: &Path, base_url
     }
 }
 
+/// How many of the built site's pages are folders' index pages (the home page
+/// included): the pages a build renders after the model, not while parsing.
+fn folder_pages(outcome: &ladder::Outcome) -> usize {
+    let site = &outcome.site;
+    site.pages
+        .iter()
+        .filter(|p| site.sections.contains_key(&p.url))
+        .count()
+}
+
 /// A build renders most pages while parsing, before the model exists; each is what the
 /// model renders, with and without a base path, on fixtures and on the example handbook.
 /// The pages that are folders' index pages are rendered later, from their HTML kept in a
@@ -449,12 +459,7 @@ fn pages_rendered_while_parsing_are_the_pages_the_model_renders() {
         })
         .unwrap_or_else(|e| panic!("build {}: {e}", root.display()));
         // Only folders' index pages (and the home page) wait for the model.
-        let folders = outcome
-            .site
-            .pages
-            .iter()
-            .filter(|p| outcome.site.sections.contains_key(&p.url))
-            .count();
+        let folders = folder_pages(&outcome);
         assert_eq!(
             outcome.rendered_early,
             Some(outcome.site.pages.len() - folders),
@@ -466,6 +471,40 @@ fn pages_rendered_while_parsing_are_the_pages_the_model_renders() {
         // Nothing but the output is left beside it.
         assert_eq!(entries(&tmp.path().join("not-yet")), ["public"]);
     }
+}
+
+/// Through the parse cache, the pages parsed now are rendered while parsing, as without
+/// it (in batches, the same way); pages the cache gives have no HTML and are rendered
+/// from their files. Both builds write the same site.
+#[test]
+fn pages_parsed_through_the_parse_cache_are_rendered_while_parsing() {
+    let dir = copy_fixture("views_site");
+    let build_with_cache = |output: &Path| {
+        ladder::build(&Options {
+            root: dir.path().to_path_buf(),
+            output: Some(output.to_path_buf()),
+            parse_cache: true,
+            ..Default::default()
+        })
+        .expect("build")
+    };
+    let first = dir.path().join("first");
+    let outcome = build_with_cache(&first);
+    assert_eq!(outcome.parse_cache.map(|c| c.reused), Some(0));
+    let folders = folder_pages(&outcome);
+    assert!(outcome.site.pages.len() > folders);
+    assert_eq!(
+        outcome.rendered_early,
+        Some(outcome.site.pages.len() - folders)
+    );
+    let second = dir.path().join("second");
+    let outcome = build_with_cache(&second);
+    assert_eq!(
+        outcome.parse_cache.map(|c| c.reused),
+        Some(outcome.site.pages.len())
+    );
+    assert_eq!(outcome.rendered_early, Some(0));
+    assert_eq!(snapshot(&first), snapshot(&second));
 }
 
 /// A site in a fresh folder: each (path below `content/`, text).
