@@ -313,8 +313,7 @@ pub fn build(options: &Options) -> Result<Outcome> {
                 render::render_family_outputs(site, &theme, &views, &|file| staging.write(&file));
             (views, files)
         })?;
-    let mut kept = early.finish();
-    kept.family_files = family_files;
+    let kept = early.finish(family_files);
     outcome.site.drop_link_data();
     // The other pages go straight to disk, in parallel: only a few are in memory at once.
     let lap = Instant::now();

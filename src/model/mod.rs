@@ -375,7 +375,7 @@ impl Site {
         // Pages the build generates for job families are link targets too.
         files.insert("/ladder.json".to_string());
         if let Some(root) = &families_root {
-            files.insert(format!("{root}grade-matrix/"));
+            files.insert(grade_matrix_url(root));
         }
         let scales =
             scale::Scales::from_config(&config.grades).map_err(|message| Error::Config {
@@ -654,6 +654,12 @@ fn build_sections(pages: &[Page]) -> BTreeMap<String, Section> {
         s.subsections.dedup();
     }
     sections
+}
+
+/// The URL (without base path) of the grade matrix page of the job families in the
+/// folder `families_root` (`/job-families/` → `/job-families/grade-matrix/`).
+pub fn grade_matrix_url(families_root: &str) -> String {
+    format!("{families_root}grade-matrix/")
 }
 
 /// The folder holding the job families: `/…/job-families/` when they all live below

@@ -27,9 +27,7 @@ use std::sync::{Mutex, PoisonError};
 use rayon::prelude::*;
 use xxhash_rust::xxh3::Xxh3;
 
-use super::{
-    Crumb, Output, PageTemplate, SiteContext, TEMPLATE_CAPACITY, Theme, page_context, sanitizer,
-};
+use super::{Crumb, Output, PageTemplate, SiteContext, Theme, page_context, sanitizer};
 use crate::config::Config;
 use crate::discover::Discovered;
 use crate::model::permalink;
@@ -133,6 +131,7 @@ impl<'a> EarlyPages<'a> {
             u.find("/job-families/")
                 .map(|i| u[..i + "/job-families/".len()].to_string())
         });
+        let matrix_url = families_root.as_deref().map(crate::model::grade_matrix_url);
         let taken = crate::model::taken_outputs(found.assets.iter().map(|a| a.rel_path.as_str()))
             .into_iter()
             .map(|(path, what)| (path.to_string(), what))
@@ -140,18 +139,12 @@ impl<'a> EarlyPages<'a> {
         EarlyPages {
             theme,
             staging,
-            ctx: SiteContext {
-                title: config.title.clone(),
-                root_url: format!("{base_path}/"),
-                grade_matrix_url: families_root
-                    .as_ref()
-                    .map(|r| format!("{base_path}{r}grade-matrix/")),
-            },
+            ctx: SiteContext::new(&config.title, &base_path, matrix_url.as_deref()),
             sanitizer: config.security.sanitize_html.then(sanitizer),
             scales: Scales::from_config(&config.grades).ok(),
             base_path,
             folders,
-            matrix_url: families_root.as_ref().map(|r| format!("{r}grade-matrix/")),
+            matrix_url,
             families_root,
             taken,
             spill,
@@ -160,29 +153,25 @@ impl<'a> EarlyPages<'a> {
     }
 
     /// What the parse stage made, for the render stage: the pages written (those whose
-    /// output file no other page wrote too) and the spill.
-    pub fn finish(self) -> Kept {
+    /// output file no other page wrote too), the spill, and the `family_files` made while
+    /// the site was validated ([`super::render_family_outputs`]).
+    pub fn finish(self, family_files: std::collections::HashMap<Output, Option<String>>) -> Kept {
         let written = self
             .written
             .into_inner()
             .unwrap_or_else(PoisonError::into_inner);
-        let mut writers: HashMap<&str, usize> = HashMap::new();
+        let mut writers: HashMap<String, usize> = HashMap::new();
         for (_, page) in &written {
-            *writers.entry(page.output_path.as_str()).or_insert(0) += 1;
+            *writers.entry(page.output_path.clone()).or_insert(0) += 1;
         }
-        let once: HashSet<String> = writers
-            .into_iter()
-            .filter(|&(_, n)| n == 1)
-            .map(|(path, _)| path.to_string())
-            .collect();
         Kept {
             early: written
                 .into_iter()
-                .filter(|(_, page)| once.contains(&page.output_path))
+                .filter(|(_, page)| writers[&page.output_path] == 1)
                 .collect(),
             spill: self.spill,
             kept_early: AtomicUsize::new(0),
-            family_files: std::collections::HashMap::new(),
+            family_files,
         }
     }
 
@@ -215,25 +204,19 @@ impl<'a> EarlyPages<'a> {
         let ladder = page.family.as_ref().and_then(|f| {
             super::families::ladder_of(f, scales.for_path(&page.source.rel_path), &page_url)
         });
-        let mut context = page_context(page, page_url, html, self.sanitizer.as_ref());
-        let capacity = context.content.len() + context.toc_html.len() + TEMPLATE_CAPACITY;
-        let content = std::mem::take(&mut context.content);
-        let rendered = self.theme.render(
-            "page.html",
-            &PageTemplate {
+        let bytes = self
+            .theme
+            .render_page(PageTemplate {
                 site: &self.ctx,
                 breadcrumbs,
                 live_reload: "",
-                page: context,
+                page: page_context(page, page_url, html, self.sanitizer.as_ref()),
                 section: None,
                 family: ladder.as_ref(),
                 families_index: None,
                 matrix: None,
-            },
-            Some(content),
-            capacity,
-        );
-        let bytes = rendered.map_err(|_| None)?;
+            })
+            .map_err(|_| None)?;
         let file = OutputFile::bytes(&output_path, bytes);
         self.staging.write(&file).map_err(|_| None)?;
         self.written
@@ -291,7 +274,7 @@ pub struct Kept {
     pub(super) kept_early: AtomicUsize,
     /// The outputs that show every job family, when made while the site was validated
     /// ([`super::render_family_outputs`]): each with the path it was written to.
-    pub family_files: std::collections::HashMap<Output, Option<String>>,
+    pub(super) family_files: std::collections::HashMap<Output, Option<String>>,
 }
 
 impl Kept {

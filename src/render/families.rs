@@ -248,7 +248,7 @@ impl FamilyViews {
     pub fn new(site: &Site) -> FamilyViews {
         let url = |path: &str| format!("{}{}", site.base_path, path);
         let root = site.families_root.clone();
-        let matrix_url = root.as_ref().map(|r| format!("{r}grade-matrix/"));
+        let matrix_url = root.as_deref().map(crate::model::grade_matrix_url);
         let mut ladders = HashMap::new();
         let mut json = Vec::new();
         let mut matrix: BTreeMap<Grade, [Vec<MatrixEntry>; 3]> = BTreeMap::new();

@@ -284,6 +284,14 @@ impl Theme {
         Ok(html)
     }
 
+    /// Renders `page.html` with `context`, its page's HTML moved in rather than copied,
+    /// into a buffer sized for the page ([`PageContext::capacity`]).
+    fn render_page(&self, mut context: PageTemplate<'_>) -> Result<Vec<u8>> {
+        let capacity = context.page.capacity();
+        let content = std::mem::take(&mut context.page.content);
+        self.render("page.html", &context, Some(content), capacity)
+    }
+
     /// Where a render error of `template` happened, as `ORIGIN[:LINE]`: the first
     /// template (the one rendered, then the others) whose text has the expression the
     /// message quotes (`Variable \`page.x\` not found`), else the rendered template.
@@ -362,6 +370,18 @@ struct SiteContext {
     root_url: String,
     /// The grade matrix page, when the site has job families.
     grade_matrix_url: Option<String>,
+}
+
+impl SiteContext {
+    /// The site's part of every template's context: its `title`, and its root and the
+    /// grade matrix page at `matrix_url` (without base path), both with `base_path`.
+    fn new(title: &str, base_path: &str, matrix_url: Option<&str>) -> SiteContext {
+        SiteContext {
+            title: title.to_string(),
+            root_url: format!("{base_path}/"),
+            grade_matrix_url: matrix_url.map(|u| format!("{base_path}{u}")),
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -503,14 +523,11 @@ impl<'a> Renderer<'a> {
         Renderer {
             site,
             theme,
-            ctx: SiteContext {
-                title: site.config.title.clone(),
-                root_url: format!("{}/", site.base_path),
-                grade_matrix_url: views
-                    .matrix_url
-                    .as_ref()
-                    .map(|u| format!("{}{u}", site.base_path)),
-            },
+            ctx: SiteContext::new(
+                &site.config.title,
+                &site.base_path,
+                views.matrix_url.as_deref(),
+            ),
             live_reload,
             views,
             sanitizer: site.config.security.sanitize_html.then(sanitizer),
@@ -665,25 +682,17 @@ impl<'a> Renderer<'a> {
         if p.url == "/" {
             return self.render_home();
         }
-        let mut page = self.page(p)?;
-        let capacity = page.capacity();
-        let content = std::mem::take(&mut page.content);
-        let html = self.theme.render(
-            "page.html",
-            &PageTemplate {
-                site: &self.ctx,
-                breadcrumbs: self.crumbs(&p.url),
-                live_reload: self.live_reload,
-                page,
-                section: self.site.sections.get(&p.url).map(|s| self.section(s)),
-                family: self.views.ladders.get(&index),
-                families_index: self.families_index(&p.url),
-                matrix: (self.views.matrix_url.as_deref() == Some(p.url.as_str()))
-                    .then_some(&self.views.matrix),
-            },
-            Some(content),
-            capacity,
-        )?;
+        let html = self.theme.render_page(PageTemplate {
+            site: &self.ctx,
+            breadcrumbs: self.crumbs(&p.url),
+            live_reload: self.live_reload,
+            page: self.page(p)?,
+            section: self.site.sections.get(&p.url).map(|s| self.section(s)),
+            family: self.views.ladders.get(&index),
+            families_index: self.families_index(&p.url),
+            matrix: (self.views.matrix_url.as_deref() == Some(p.url.as_str()))
+                .then_some(&self.views.matrix),
+        })?;
         Ok(OutputFile::bytes(&p.output_path, html))
     }
 
@@ -1001,15 +1010,15 @@ pub fn render_site_into(
 /// Renders the outputs that show every job family of `site`, with its job-family
 /// `views`: the grade matrix, `ladder.json` and the job-families index (the families'
 /// root folder), and hands each to `sink`. A build does this while the site is
-/// validated: these are the biggest outputs (7.6 MB, 13.7 MB and 80 ms of rendering at
-/// 10,000 pages), and rendered last they would be left to one thread at the end. They
-/// are made one after the other, so that their memory does not add up (made in parallel,
-/// the 10,000-page build's peak was 285 MiB, against 272 MiB). Returns each output made, with the
-/// path handed over (`None`:
-/// the output does not exist, as when a page has the grade matrix's URL). An output
-/// that fails to render or that `sink` refuses is left out: the render stage makes it
-/// again ([`render_site_into`], given it in [`Kept::family_files`]) and reports the
-/// error.
+/// validated: these are the biggest outputs (7.6 and 13.7 MB, and the index; 70, 36 and
+/// 30 ms of rendering at 10,000 pages while the matrix and the index were Tera loops),
+/// and rendered last they were left to one thread at the end. They are made one after
+/// the other, so that their memory does not add up (made in parallel, the 10,000-page
+/// build's peak was 285 MiB, against 272 MiB). Returns each output made, with the path
+/// handed over (`None`: the output does not exist, as when a page has the grade
+/// matrix's URL). An output that fails to render or that `sink` refuses is left out: the
+/// render stage makes it again ([`render_site_into`], given the rest through
+/// [`early::EarlyPages::finish`]) and reports the error.
 pub fn render_family_outputs(
     site: &Site,
     theme: &Theme,
@@ -1056,8 +1065,8 @@ fn sitemap(site: &Site) -> String {
     );
     let matrix = site
         .families_root
-        .as_ref()
-        .map(|r| format!("{r}grade-matrix/"));
+        .as_deref()
+        .map(crate::model::grade_matrix_url);
     urls.extend(matrix.as_deref().filter(|m| !site.by_url.contains_key(*m)));
     urls.sort_unstable();
     let mut xml = String::from(
