@@ -283,8 +283,8 @@ fn check_found<V: Send>(
 /// Runs [`check`], then renders the site and writes it to the output directory
 /// atomically. Content errors do not stop the build (they are in the outcome).
 ///
-/// Most pages are rendered and written in the parse stage, as soon as each is parsed
-/// ([`render::early`]); the render stage renders the others, and those the whole site
+/// Most pages are rendered and written in the parse stage, a batch at a time as they
+/// are parsed ([`render::early`]); the render stage renders the others, and those the whole site
 /// gives another context than was foreseen.
 ///
 /// Errors: everything [`check`] returns; [`Error::Template`] for a theme that fails to

@@ -434,9 +434,8 @@ fn folder_pages(outcome: &ladder::Outcome) -> usize {
 /// A build renders most pages while parsing, before the model exists; each is what the
 /// model renders, with and without a base path, on fixtures and on the example handbook.
 /// The pages that are folders' index pages are rendered later, from their HTML kept in a
-/// temporary file beside the output (nothing else is left there), or parsed again when
-/// that file cannot be made (here: the output's parent does not exist yet, when it is
-/// made only after the build's start).
+/// temporary file beside the output; nothing else is left there. The output's parent
+/// does not exist before the build, which makes it.
 #[test]
 fn pages_rendered_while_parsing_are_the_pages_the_model_renders() {
     let handbook = Path::new(env!("CARGO_MANIFEST_DIR"));
