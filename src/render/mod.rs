@@ -93,6 +93,64 @@ pub struct Theme {
     /// The built-in theme's static files by output path (a site's `static/` and
     /// `themes/<theme>/static/` files are in [`Site::static_files`]).
     static_files: BTreeMap<String, Contents>,
+    /// Which job-family lists the templates may read.
+    lists: ListsRead,
+}
+
+/// Which of the two big job-family lists the theme's templates may read: the grade
+/// matrix rows' `cells` and the families index departments' `families`. Each is in the
+/// context only when some template may read it. The built-in templates read neither
+/// (they print `cells_html` and `families_html`, the HTML ladder makes of them), and
+/// serializing them into Tera's context took about 40 ms of a 10,000-page build (32,500
+/// levels and 10,000 families, on the one thread that renders the matrix and the index:
+/// the `validate` stage of `ladder build -v` went from 214.5 to 175 ms, median of 8).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct ListsRead {
+    matrix_cells: bool,
+    index_families: bool,
+}
+
+impl ListsRead {
+    /// What the site's own templates `overrides` (their texts) may read; built-in
+    /// templates read nothing. A template may read a list when its text has the word
+    /// (`cells`, `families`: not `cells_html` or `families_index`) anywhere, comments
+    /// and plain text included, or when it may print or walk a whole row or department
+    /// without naming their fields: with `json_encode`, `__tera_context`, or a
+    /// `{% for key, value in … %}` loop.
+    fn of<'t>(overrides: impl IntoIterator<Item = &'t str>) -> ListsRead {
+        let mut lists = ListsRead::default();
+        for text in overrides {
+            let whole = text.contains("json_encode")
+                || text.contains("__tera_context")
+                || has_key_value_loop(text);
+            lists.matrix_cells |= whole || has_word(text, "cells");
+            lists.index_families |= whole || has_word(text, "families");
+        }
+        lists
+    }
+}
+
+/// Whether `word` is in `text` with no ASCII letter, digit or `_` right before or after it.
+fn has_word(text: &str, word: &str) -> bool {
+    let bytes = text.as_bytes();
+    let is_word = |b: &u8| b.is_ascii_alphanumeric() || *b == b'_';
+    text.match_indices(word).any(|(at, _)| {
+        !at.checked_sub(1).is_some_and(|i| is_word(&bytes[i]))
+            && !bytes.get(at + word.len()).is_some_and(is_word)
+    })
+}
+
+/// Whether `text` has a Tera `for` tag with two loop variables (`{% for k, v in x %}`).
+fn has_key_value_loop(text: &str) -> bool {
+    text.match_indices("{%").any(|(at, _)| {
+        let tag = &text[at + 2..];
+        let tag = &tag[..tag.find("%}").unwrap_or(tag.len())];
+        let tag = tag.trim_start_matches(['-', '+']).trim_start();
+        tag.strip_prefix("for")
+            .filter(|rest| rest.starts_with(char::is_whitespace))
+            .and_then(|rest| rest.split_once(" in "))
+            .is_some_and(|(vars, _)| vars.contains(','))
+    })
 }
 
 impl std::fmt::Debug for Theme {
@@ -181,6 +239,7 @@ impl Theme {
                 theme_dir.display()
             )));
         }
+        let mut overrides = Vec::new();
         let mut sources: BTreeMap<String, (String, String)> = BUILTIN_TEMPLATES
             .iter()
             .map(|(n, s)| {
@@ -205,6 +264,7 @@ impl Theme {
                 }
                 let text = std::fs::read_to_string(&path)
                     .map_err(|e| Error::io("cannot read template", &path, e))?;
+                overrides.push(file_name.to_string());
                 sources.insert(file_name.to_string(), (text, path.display().to_string()));
             }
         }
@@ -231,6 +291,11 @@ impl Theme {
             .iter()
             .map(|(p, b)| (p.to_string(), Contents::Bytes(b.to_vec())))
             .collect();
+        let lists = ListsRead::of(
+            overrides
+                .iter()
+                .filter_map(|n| Some(sources.get(n)?.0.as_str())),
+        );
         let sources = sources
             .into_iter()
             .map(|(name, (text, origin))| (name, (origin, text)))
@@ -239,6 +304,7 @@ impl Theme {
             tera,
             static_files,
             sources,
+            lists,
         })
     }
 
@@ -462,8 +528,8 @@ struct PageTemplate<'a> {
     page: PageContext<'a>,
     section: Option<SectionContext<'a>>,
     family: Option<&'a Ladder>,
-    families_index: Option<&'a [Department]>,
-    matrix: Option<&'a Matrix>,
+    families_index: Option<IndexContext<'a>>,
+    matrix: Option<MatrixContext<'a>>,
 }
 
 #[derive(Serialize)]
@@ -471,7 +537,82 @@ struct GradesTemplate<'a> {
     site: &'a SiteContext,
     breadcrumbs: Vec<Crumb<'a>>,
     live_reload: &'a str,
+    matrix: MatrixContext<'a>,
+}
+
+/// The grade matrix as the templates see it: [`Matrix`], each row's `cells` left out
+/// unless the theme may read them ([`ListsRead`]).
+#[derive(Clone, Copy)]
+struct MatrixContext<'a> {
     matrix: &'a Matrix,
+    cells: bool,
+}
+
+impl Serialize for MatrixContext<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::{SerializeSeq, SerializeStruct};
+        /// The rows, each as [`families::MatrixRow`] serializes it, less `cells`.
+        struct Rows<'a>(&'a [families::MatrixRow]);
+        impl Serialize for Rows<'_> {
+            fn serialize<S: serde::Serializer>(
+                &self,
+                s: S,
+            ) -> std::result::Result<S::Ok, S::Error> {
+                let mut seq = s.serialize_seq(Some(self.0.len()))?;
+                for row in self.0 {
+                    seq.serialize_element(&RowLessCells {
+                        grade: &row.grade,
+                        cells_html: &row.cells_html,
+                    })?;
+                }
+                seq.end()
+            }
+        }
+        #[derive(Serialize)]
+        struct RowLessCells<'a> {
+            grade: &'a str,
+            cells_html: &'a [String],
+        }
+        if self.cells {
+            return self.matrix.serialize(s);
+        }
+        let mut m = s.serialize_struct("Matrix", 2)?;
+        m.serialize_field("columns", &self.matrix.columns)?;
+        m.serialize_field("rows", &Rows(&self.matrix.rows))?;
+        m.end()
+    }
+}
+
+/// The job-families index as the templates see it: [`Department`]s, each one's
+/// `families` left out unless the theme may read them ([`ListsRead`]).
+#[derive(Clone, Copy)]
+struct IndexContext<'a> {
+    departments: &'a [Department],
+    families: bool,
+}
+
+impl Serialize for IndexContext<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        #[derive(Serialize)]
+        struct DepartmentLessFamilies<'a> {
+            title: &'a str,
+            url: &'a str,
+            families_html: &'a str,
+        }
+        if self.families {
+            return self.departments.serialize(s);
+        }
+        let mut seq = s.serialize_seq(Some(self.departments.len()))?;
+        for d in self.departments {
+            seq.serialize_element(&DepartmentLessFamilies {
+                title: &d.title,
+                url: &d.url,
+                families_html: &d.families_html,
+            })?;
+        }
+        seq.end()
+    }
 }
 
 #[derive(Serialize)]
@@ -480,7 +621,7 @@ struct SectionTemplate<'a> {
     breadcrumbs: Vec<Crumb<'a>>,
     live_reload: &'a str,
     section: SectionContext<'a>,
-    families_index: Option<&'a [Department]>,
+    families_index: Option<IndexContext<'a>>,
 }
 
 #[derive(Serialize)]
@@ -581,8 +722,19 @@ impl<'a> Renderer<'a> {
     }
 
     /// The job-families index, on the families' root folder page.
-    fn families_index(&self, url: &str) -> Option<&[Department]> {
-        (self.views.root.as_deref() == Some(url)).then_some(self.views.departments.as_slice())
+    fn families_index(&self, url: &str) -> Option<IndexContext<'a>> {
+        (self.views.root.as_deref() == Some(url)).then_some(IndexContext {
+            departments: &self.views.departments,
+            families: self.theme.lists.index_families,
+        })
+    }
+
+    /// The grade matrix for the templates.
+    fn matrix(&self) -> MatrixContext<'a> {
+        MatrixContext {
+            matrix: &self.views.matrix,
+            cells: self.theme.lists.matrix_cells,
+        }
     }
 
     fn url(&self, path: &str) -> String {
@@ -691,7 +843,7 @@ impl<'a> Renderer<'a> {
             family: self.views.ladders.get(&index),
             families_index: self.families_index(&p.url),
             matrix: (self.views.matrix_url.as_deref() == Some(p.url.as_str()))
-                .then_some(&self.views.matrix),
+                .then(|| self.matrix()),
         })?;
         Ok(OutputFile::bytes(&p.output_path, html))
     }
@@ -764,7 +916,7 @@ impl<'a> Renderer<'a> {
                 site: &self.ctx,
                 breadcrumbs: self.crumbs(url),
                 live_reload: self.live_reload,
-                matrix: &self.views.matrix,
+                matrix: self.matrix(),
             },
             None,
             TEMPLATE_CAPACITY,
@@ -1167,6 +1319,102 @@ mod tests {
     fn builtin_theme_parses() {
         let dir = tempfile::tempdir().unwrap();
         Theme::load(dir.path(), "default").unwrap();
+    }
+
+    #[test]
+    fn the_built_in_templates_read_no_job_family_list_and_overrides_naming_one_do() {
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(
+            Theme::load(dir.path(), "default").unwrap().lists,
+            ListsRead::default()
+        );
+        // The built-in texts name both words in comments: as overrides, they count.
+        let builtin = ListsRead::of(BUILTIN_TEMPLATES.iter().map(|(_, text)| *text));
+        assert!(builtin.matrix_cells && builtin.index_families);
+
+        let read = |text: &str| {
+            let lists = ListsRead::of([text]);
+            (lists.matrix_cells, lists.index_families)
+        };
+        assert_eq!(read("{% for c in row.cells %}{% endfor %}"), (true, false));
+        assert_eq!(read("{{ row[\"cells\"] | length }}"), (true, false));
+        assert_eq!(
+            read("{% for f in department.families %}{% endfor %}"),
+            (false, true)
+        );
+        assert_eq!(
+            read(
+                "{{ families_index | length }} {{ department.families_html }} {{ cell_html }} {{ row.cells_html }}"
+            ),
+            (false, false)
+        );
+        // Plain text counts too: a false alarm costs time, never a missing value.
+        assert_eq!(read("<h2>Job families</h2>"), (false, true));
+        // Whole rows and departments, printed or walked without naming a field.
+        assert_eq!(read("{{ matrix | json_encode }}"), (true, true));
+        assert_eq!(read("{{ __tera_context }}"), (true, true));
+        assert_eq!(
+            read("{%- for key, value in row %}{{ key }}{% endfor %}"),
+            (true, true)
+        );
+        assert_eq!(
+            read("{% for level in ladder %}{{ level.a, }}{% endfor %}"),
+            (false, false)
+        );
+    }
+
+    #[test]
+    fn a_context_without_the_lists_has_every_other_field() {
+        let matrix = Matrix {
+            columns: vec!["Individual contributor"],
+            rows: vec![families::MatrixRow {
+                grade: "7".to_string(),
+                cells: vec![vec![families::MatrixEntry {
+                    title: "Senior X".to_string(),
+                    family: "X".to_string(),
+                    url: "/x/#senior-x".to_string(),
+                }]],
+                cells_html: vec!["<ul></ul>".to_string()],
+            }],
+        };
+        let departments = [Department {
+            title: "Engineering".to_string(),
+            url: "/job-families/engineering/".to_string(),
+            families: Vec::new(),
+            families_html: "<tr></tr>".to_string(),
+        }];
+        let full = |v: serde_json::Value, list: &str| {
+            let mut v = v;
+            if let Some(o) = v.as_object_mut() {
+                o.remove(list);
+            }
+            v
+        };
+        let with = serde_json::to_value(MatrixContext {
+            matrix: &matrix,
+            cells: true,
+        })
+        .unwrap();
+        let without = serde_json::to_value(MatrixContext {
+            matrix: &matrix,
+            cells: false,
+        })
+        .unwrap();
+        assert_eq!(with, serde_json::to_value(&matrix).unwrap());
+        assert_eq!(without["columns"], with["columns"]);
+        assert_eq!(without["rows"][0], full(with["rows"][0].clone(), "cells"));
+        let with = serde_json::to_value(IndexContext {
+            departments: &departments,
+            families: true,
+        })
+        .unwrap();
+        let without = serde_json::to_value(IndexContext {
+            departments: &departments,
+            families: false,
+        })
+        .unwrap();
+        assert_eq!(with, serde_json::to_value(departments.as_slice()).unwrap());
+        assert_eq!(without[0], full(with[0].clone(), "families"));
     }
 
     #[test]
