@@ -610,7 +610,7 @@ fn suggest_path(site: &Site, page: &Page, dest: &str, path: &str) -> String {
         .unwrap_or("")
         .to_ascii_lowercase();
     let last = last.trim_end_matches(".html");
-    if let Some(urls) = site.by_last_segment.get(last).filter(|u| !u.is_empty()) {
+    if let Some(urls) = site.by_last_segment().get(last).filter(|u| !u.is_empty()) {
         let shown: Vec<String> = urls.iter().take(3).map(|u| format!("`{u}`")).collect();
         return format!("a page with that name is at {}", shown.join(", "));
     }
