@@ -417,21 +417,18 @@ fn family_parts(site: &Site, family: &JobFamily) -> FamilyParts {
     let page = &site.pages[family.page];
     let scale = site.scales.for_path(&page.parsed.source.rel_path);
     let page_url = format!("{}{}", site.base_path, page.url);
-    let level_url = |anchor: &str| level_url(&page_url, anchor);
-    let mut rows = Vec::new();
-    let mut json_levels = Vec::new();
-    let mut matrix = Vec::new();
+    let levels = family.levels.len();
+    let mut rows = Vec::with_capacity(levels);
+    let mut json_levels = Vec::with_capacity(levels);
+    let mut matrix = Vec::with_capacity(levels);
     for level in &family.levels {
         let (track, rank) = reading(level, scale);
-        rows.push(ladder_level(
-            level,
-            track,
-            rank.clone(),
-            level_url(&level.anchor),
-        ));
+        // Formatted once, copied for the other two views.
+        let url = level_url(&page_url, &level.anchor);
+        rows.push(ladder_level(level, track, rank.clone(), url.clone()));
         json_levels.push(JsonLevel {
             title: level.title.clone(),
-            url: level_url(&level.anchor),
+            url: url.clone(),
             track,
             rank,
             grade: level.grade,
@@ -449,7 +446,7 @@ fn family_parts(site: &Site, family: &JobFamily) -> FamilyParts {
                 MatrixEntry {
                     title: level.title.clone(),
                     family: family.title.clone(),
-                    url: level_url(&level.anchor),
+                    url,
                 },
             ));
         }
