@@ -687,11 +687,27 @@ fn render_with(
 /// What starts a rendered heading: `<hN id="…" class="…">`, the classes in the order
 /// given without `no_toc` (which only keeps the heading out of the table of contents),
 /// and no `class` when none is left. Attribute values are HTML-escaped.
+///
+/// Written piece by piece, not with `format!`: every heading of a build goes through
+/// here and [`heading_close`], and formatting them took 2.2% of a 1,000-page build's
+/// instructions (callgrind).
 fn heading_open<'c>(level: u8, id: &str, classes: impl Iterator<Item = &'c str>) -> String {
-    let classes: Vec<&str> = classes.filter(|c| *c != "no_toc").collect();
-    let mut tag = format!("<h{level} id=\"{}\"", escape_attr(id));
-    if !classes.is_empty() {
-        let _ = write!(tag, " class=\"{}\"", escape_attr(&classes.join(" ")));
+    let mut tag = String::with_capacity(16 + id.len());
+    tag.push_str("<h");
+    push_level(&mut tag, level);
+    tag.push_str(" id=\"");
+    push_attr(&mut tag, id);
+    tag.push('"');
+    let mut classes = classes.filter(|c| *c != "no_toc").peekable();
+    if classes.peek().is_some() {
+        tag.push_str(" class=\"");
+        for (i, class) in classes.enumerate() {
+            if i > 0 {
+                tag.push(' ');
+            }
+            push_attr(&mut tag, class);
+        }
+        tag.push('"');
     }
     tag.push('>');
     tag
@@ -699,11 +715,23 @@ fn heading_open<'c>(level: u8, id: &str, classes: impl Iterator<Item = &'c str>)
 
 /// What ends a rendered heading: its anchor link and the closing tag.
 fn heading_close(id: &str, level: u8) -> String {
-    format!(
-        " <a class=\"anchor\" href=\"#{}\" aria-label=\"Link to this section\">#</a></h{}>\n",
-        escape_attr(id),
-        level
-    )
+    let mut close = String::with_capacity(80 + id.len());
+    close.push_str(" <a class=\"anchor\" href=\"#");
+    push_attr(&mut close, id);
+    close.push_str("\" aria-label=\"Link to this section\">#</a></h");
+    push_level(&mut close, level);
+    close.push_str(">\n");
+    close
+}
+
+/// Appends heading level `level` (1–6) as its digit.
+fn push_level(out: &mut String, level: u8) {
+    out.push(char::from(b'0' + level.min(9)));
+}
+
+/// Appends `s` HTML-escaped as [`escape_attr`] escapes it.
+fn push_attr(out: &mut String, s: &str) {
+    let _ = pulldown_cmark_escape::escape_html(&mut *out, s);
 }
 
 /// The body with attribute lists: parsed into a list of events, which are walked to
@@ -1304,6 +1332,19 @@ fn escape_text(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn heading_tags_escape_ids_and_classes_and_leave_out_no_toc() {
+        assert_eq!(
+            heading_open(2, "a\"b&c", ["no_toc", "wide", "x<y"].into_iter()),
+            "<h2 id=\"a&quot;b&amp;c\" class=\"wide x&lt;y\">"
+        );
+        assert_eq!(heading_open(6, "", ["no_toc"].into_iter()), "<h6 id=\"\">");
+        assert_eq!(
+            heading_close("a\"b", 3),
+            " <a class=\"anchor\" href=\"#a&quot;b\" aria-label=\"Link to this section\">#</a></h3>\n"
+        );
+    }
 
     #[test]
     fn dest_span_finds_the_destination_after_the_bracket() {
