@@ -214,7 +214,7 @@ impl<'a> EarlyPages<'a> {
                 live_reload: "",
                 page: page_context(page, page_url, html, self.sanitizer.as_ref()),
                 section: None,
-                family: ladder.as_ref(),
+                family: ladder.as_ref().map(|l| self.theme.ladder(l)),
                 families_index: None,
                 matrix: None,
             })

@@ -38,6 +38,53 @@ pub struct LadderLevel {
 pub struct Ladder {
     /// Levels in document order.
     pub levels: Vec<LadderLevel>,
+    /// The same levels as the default theme shows them (see `rows_html`): one `<tr>`
+    /// each.
+    pub rows_html: String,
+}
+
+impl Ladder {
+    /// The ladder of `levels`, with their rows as HTML.
+    fn new(levels: Vec<LadderLevel>) -> Ladder {
+        Ladder {
+            rows_html: rows_html(&levels),
+            levels,
+        }
+    }
+}
+
+/// A ladder's levels as the default theme's `_ladder.html` shows them, each line
+/// indented as there: one `<tr>` a level, with its link, its track (or `not stated`) and
+/// its grade (or `missing`), every value escaped. The theme prints it with
+/// `{{ family.rows_html | safe }}`. The same rows from a `{% for %}` loop over
+/// `family.levels` (six lookups a level, each allocating in Tera), with the levels in
+/// every family page's context, took 3.5% of a 1,000-page build's instructions
+/// (callgrind: 1,266.6 M against 1,222.1 M).
+fn rows_html(levels: &[LadderLevel]) -> String {
+    let mut out = String::with_capacity(
+        levels
+            .iter()
+            .map(|l| 200 + l.url.len() + l.title.len())
+            .sum(),
+    );
+    for l in levels {
+        out.push_str("\n        <tr>\n          <td><a href=\"");
+        super::escape_html_into(&mut out, &l.url);
+        out.push_str("\">");
+        super::escape_html_into(&mut out, &l.title);
+        out.push_str("</a></td>\n          <td>");
+        match l.track.filter(|t| !t.is_empty()) {
+            Some(track) => super::escape_html_into(&mut out, track),
+            None => out.push_str("<span class=\"muted\">not stated</span>"),
+        }
+        out.push_str("</td>\n          <td class=\"grade\">");
+        match l.grade.as_deref().filter(|g| !g.is_empty()) {
+            Some(grade) => super::escape_html_into(&mut out, grade),
+            None => out.push_str("<span class=\"missing\">missing</span>"),
+        }
+        out.push_str("</td>\n        </tr>");
+    }
+    out
 }
 
 /// A family in the job-families index.
@@ -271,7 +318,7 @@ impl FamilyViews {
                 .push(parts.summary);
             json.push(parts.json);
             if !parts.rows.is_empty() {
-                ladders.insert(family.page, Ladder { levels: parts.rows });
+                ladders.insert(family.page, Ladder::new(parts.rows));
             }
         }
 
@@ -410,7 +457,7 @@ pub(crate) fn ladder_of(family: &JobFamily, scale: &Scale, page_url: &str) -> Op
             ladder_level(level, track, rank, level_url(page_url, &level.anchor))
         })
         .collect();
-    (!levels.is_empty()).then_some(Ladder { levels })
+    (!levels.is_empty()).then(|| Ladder::new(levels))
 }
 
 fn family_parts(site: &Site, family: &JobFamily) -> FamilyParts {

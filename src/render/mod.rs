@@ -97,9 +97,9 @@ pub struct Theme {
     lists: ListsRead,
 }
 
-/// Which of the two big job-family lists the theme's templates may read: the grade
-/// matrix rows' `cells` and the families index departments' `families`. Each is in the
-/// context only when some template may read it. The built-in templates read neither
+/// Which of the job-family lists the theme's templates may read: the grade matrix rows'
+/// `cells`, the families index departments' `families` and a family page's
+/// `family.levels`. Each is in the context only when some template may read it. The built-in templates read neither
 /// (they print `cells_html` and `families_html`, the HTML ladder makes of them), and
 /// serializing them into Tera's context took about 40 ms of a 10,000-page build (32,500
 /// levels and 10,000 families, on the one thread that renders the matrix and the index:
@@ -108,12 +108,15 @@ pub struct Theme {
 struct ListsRead {
     matrix_cells: bool,
     index_families: bool,
+    /// A job-family page's `family.levels` (the built-in templates print
+    /// `family.rows_html`).
+    ladder_levels: bool,
 }
 
 impl ListsRead {
     /// What the site's own templates `overrides` (their texts) may read; built-in
     /// templates read nothing. A template may read a list when its text has the word
-    /// (`cells`, `families`: not `cells_html` or `families_index`) anywhere, comments
+    /// (`cells`, `families`, `levels`: not `cells_html` or `families_index`) anywhere, comments
     /// and plain text included, or when it may print or walk a whole row or department
     /// without naming their fields: with `json_encode`, `__tera_context`, or a
     /// `{% for key, value in … %}` loop.
@@ -125,6 +128,7 @@ impl ListsRead {
                 || has_key_value_loop(text);
             lists.matrix_cells |= whole || has_word(text, "cells");
             lists.index_families |= whole || has_word(text, "families");
+            lists.ladder_levels |= whole || has_word(text, "levels");
         }
         lists
     }
@@ -350,6 +354,15 @@ impl Theme {
         Ok(html)
     }
 
+    /// `ladder` for a page's context: its levels as data only when a template may read
+    /// them.
+    pub(crate) fn ladder<'a>(&self, ladder: &'a Ladder) -> LadderContext<'a> {
+        LadderContext {
+            ladder,
+            levels: self.lists.ladder_levels,
+        }
+    }
+
     /// Renders `page.html` with `context`, its page's HTML moved in rather than copied,
     /// into a buffer sized for the page ([`PageContext::capacity`]).
     fn render_page(&self, mut context: PageTemplate<'_>) -> Result<Vec<u8>> {
@@ -527,9 +540,29 @@ struct PageTemplate<'a> {
     live_reload: &'a str,
     page: PageContext<'a>,
     section: Option<SectionContext<'a>>,
-    family: Option<&'a Ladder>,
+    family: Option<LadderContext<'a>>,
     families_index: Option<IndexContext<'a>>,
     matrix: Option<MatrixContext<'a>>,
+}
+
+/// A family's ladder as the templates see it: [`Ladder`], its `levels` left out unless
+/// the theme may read them ([`ListsRead`]).
+#[derive(Clone, Copy)]
+pub(crate) struct LadderContext<'a> {
+    ladder: &'a Ladder,
+    levels: bool,
+}
+
+impl Serialize for LadderContext<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        if self.levels {
+            return self.ladder.serialize(s);
+        }
+        let mut m = s.serialize_struct("Ladder", 1)?;
+        m.serialize_field("rows_html", &self.ladder.rows_html)?;
+        m.end()
+    }
 }
 
 #[derive(Serialize)]
@@ -840,7 +873,11 @@ impl<'a> Renderer<'a> {
             live_reload: self.live_reload,
             page: self.page(p)?,
             section: self.site.sections.get(&p.url).map(|s| self.section(s)),
-            family: self.views.ladders.get(&index),
+            family: self
+                .views
+                .ladders
+                .get(&index)
+                .map(|ladder| self.theme.ladder(ladder)),
             families_index: self.families_index(&p.url),
             matrix: (self.views.matrix_url.as_deref() == Some(p.url.as_str()))
                 .then(|| self.matrix()),
@@ -1330,12 +1367,15 @@ mod tests {
         );
         // The built-in texts name both words in comments: as overrides, they count.
         let builtin = ListsRead::of(BUILTIN_TEMPLATES.iter().map(|(_, text)| *text));
-        assert!(builtin.matrix_cells && builtin.index_families);
+        assert!(builtin.matrix_cells && builtin.index_families && builtin.ladder_levels);
 
         let read = |text: &str| {
             let lists = ListsRead::of([text]);
             (lists.matrix_cells, lists.index_families)
         };
+        assert!(ListsRead::of(["{% for l in family.levels %}{% endfor %}"]).ladder_levels);
+        assert!(!ListsRead::of(["{{ family.rows_html | safe }}"]).ladder_levels);
+        assert!(ListsRead::of(["{{ family | json_encode }}"]).ladder_levels);
         assert_eq!(read("{% for c in row.cells %}{% endfor %}"), (true, false));
         assert_eq!(read("{{ row[\"cells\"] | length }}"), (true, false));
         assert_eq!(
@@ -1415,6 +1455,28 @@ mod tests {
         .unwrap();
         assert_eq!(with, serde_json::to_value(departments.as_slice()).unwrap());
         assert_eq!(without[0], full(with[0].clone(), "families"));
+        let ladder = families::Ladder {
+            levels: vec![families::LadderLevel {
+                title: "Senior X".to_string(),
+                url: "/x/#senior-x".to_string(),
+                track: None,
+                rank: Some("Senior".to_string()),
+                grade: Some("7".to_string()),
+            }],
+            rows_html: "<tr></tr>".to_string(),
+        };
+        let with = serde_json::to_value(LadderContext {
+            ladder: &ladder,
+            levels: true,
+        })
+        .unwrap();
+        let without = serde_json::to_value(LadderContext {
+            ladder: &ladder,
+            levels: false,
+        })
+        .unwrap();
+        assert_eq!(with, serde_json::to_value(&ladder).unwrap());
+        assert_eq!(without, full(with.clone(), "levels"));
     }
 
     #[test]
