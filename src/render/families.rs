@@ -38,19 +38,6 @@ pub struct LadderLevel {
 pub struct Ladder {
     /// Levels in document order.
     pub levels: Vec<LadderLevel>,
-    /// The same levels as the default theme shows them (see `rows_html`): one `<tr>`
-    /// each.
-    pub rows_html: String,
-}
-
-impl Ladder {
-    /// The ladder of `levels`, with their rows as HTML.
-    fn new(levels: Vec<LadderLevel>) -> Ladder {
-        Ladder {
-            rows_html: rows_html(&levels),
-            levels,
-        }
-    }
 }
 
 /// A ladder's levels as the default theme's `_ladder.html` shows them, each line
@@ -59,8 +46,10 @@ impl Ladder {
 /// `{{ family.rows_html | safe }}`. The same rows from a `{% for %}` loop over
 /// `family.levels` (six lookups a level, each allocating in Tera), with the levels in
 /// every family page's context, took 3.5% of a 1,000-page build's instructions
-/// (callgrind: 1,266.6 M against 1,222.1 M).
-fn rows_html(levels: &[LadderLevel]) -> String {
+/// (callgrind: 1,266.6 M against 1,222.1 M). Made when a page is rendered
+/// ([`super::Theme`]'s ladder context), not kept with the ladder: a build has rendered
+/// most family pages before [`FamilyViews::new`] makes every family's ladder.
+pub(super) fn rows_html(levels: &[LadderLevel]) -> String {
     let mut out = String::with_capacity(
         levels
             .iter()
@@ -318,7 +307,7 @@ impl FamilyViews {
                 .push(parts.summary);
             json.push(parts.json);
             if !parts.rows.is_empty() {
-                ladders.insert(family.page, Ladder::new(parts.rows));
+                ladders.insert(family.page, Ladder { levels: parts.rows });
             }
         }
 
@@ -457,7 +446,7 @@ pub(crate) fn ladder_of(family: &JobFamily, scale: &Scale, page_url: &str) -> Op
             ladder_level(level, track, rank, level_url(page_url, &level.anchor))
         })
         .collect();
-    (!levels.is_empty()).then(|| Ladder::new(levels))
+    (!levels.is_empty()).then_some(Ladder { levels })
 }
 
 fn family_parts(site: &Site, family: &JobFamily) -> FamilyParts {

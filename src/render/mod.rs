@@ -99,8 +99,9 @@ pub struct Theme {
 
 /// Which of the job-family lists the theme's templates may read: the grade matrix rows'
 /// `cells`, the families index departments' `families` and a family page's
-/// `family.levels`. Each is in the context only when some template may read it. The built-in templates read neither
-/// (they print `cells_html` and `families_html`, the HTML ladder makes of them), and
+/// `family.levels`. Each is in the context only when some template may read it. The
+/// built-in templates read none of them (they print `cells_html`, `families_html` and
+/// `rows_html`, the HTML ladder makes of them), and
 /// serializing them into Tera's context took about 40 ms of a 10,000-page build (32,500
 /// levels and 10,000 families, on the one thread that renders the matrix and the index:
 /// the `validate` stage of `ladder build -v` went from 214.5 to 175 ms, median of 8).
@@ -358,9 +359,42 @@ impl Theme {
     /// them.
     pub(crate) fn ladder<'a>(&self, ladder: &'a Ladder) -> LadderContext<'a> {
         LadderContext {
-            ladder,
-            levels: self.lists.ladder_levels,
+            levels: self.lists.ladder_levels.then_some(ladder.levels.as_slice()),
+            rows_html: families::rows_html(&ladder.levels),
         }
+    }
+
+    /// `matrix` for a template's context: its rows' cells as data only when a template
+    /// may read them.
+    fn matrix<'a>(&self, matrix: &'a Matrix) -> MatrixContext<'a> {
+        let cells = self.lists.matrix_cells;
+        MatrixContext {
+            columns: &matrix.columns,
+            rows: matrix
+                .rows
+                .iter()
+                .map(|row| RowContext {
+                    grade: &row.grade,
+                    cells: cells.then_some(row.cells.as_slice()),
+                    cells_html: &row.cells_html,
+                })
+                .collect(),
+        }
+    }
+
+    /// `departments` for a template's context: their families as data only when a
+    /// template may read them.
+    fn departments<'a>(&self, departments: &'a [Department]) -> Vec<DepartmentContext<'a>> {
+        let families = self.lists.index_families;
+        departments
+            .iter()
+            .map(|d| DepartmentContext {
+                title: &d.title,
+                url: &d.url,
+                families: families.then_some(d.families.as_slice()),
+                families_html: &d.families_html,
+            })
+            .collect()
     }
 
     /// Renders `page.html` with `context`, its page's HTML moved in rather than copied,
@@ -541,28 +575,18 @@ struct PageTemplate<'a> {
     page: PageContext<'a>,
     section: Option<SectionContext<'a>>,
     family: Option<LadderContext<'a>>,
-    families_index: Option<IndexContext<'a>>,
+    families_index: Option<Vec<DepartmentContext<'a>>>,
     matrix: Option<MatrixContext<'a>>,
 }
 
-/// A family's ladder as the templates see it: [`Ladder`], its `levels` left out unless
-/// the theme may read them ([`ListsRead`]).
-#[derive(Clone, Copy)]
+/// A family's ladder as the templates see it: its `levels` ([`Ladder`]) only when the
+/// theme may read them ([`ListsRead`]), and the same levels as `<tr>` rows
+/// ([`families::rows_html`]).
+#[derive(Serialize)]
 pub(crate) struct LadderContext<'a> {
-    ladder: &'a Ladder,
-    levels: bool,
-}
-
-impl Serialize for LadderContext<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        if self.levels {
-            return self.ladder.serialize(s);
-        }
-        let mut m = s.serialize_struct("Ladder", 1)?;
-        m.serialize_field("rows_html", &self.ladder.rows_html)?;
-        m.end()
-    }
+    #[serde(skip_serializing_if = "Option::is_none")]
+    levels: Option<&'a [families::LadderLevel]>,
+    rows_html: String,
 }
 
 #[derive(Serialize)]
@@ -573,79 +597,32 @@ struct GradesTemplate<'a> {
     matrix: MatrixContext<'a>,
 }
 
-/// The grade matrix as the templates see it: [`Matrix`], each row's `cells` left out
-/// unless the theme may read them ([`ListsRead`]).
-#[derive(Clone, Copy)]
+/// The grade matrix as the templates see it: [`Matrix`], each row's `cells` only when
+/// the theme may read them ([`ListsRead`]).
+#[derive(Serialize)]
 struct MatrixContext<'a> {
-    matrix: &'a Matrix,
-    cells: bool,
+    columns: &'a [&'static str],
+    rows: Vec<RowContext<'a>>,
 }
 
-impl Serialize for MatrixContext<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        use serde::ser::{SerializeSeq, SerializeStruct};
-        /// The rows, each as [`families::MatrixRow`] serializes it, less `cells`.
-        struct Rows<'a>(&'a [families::MatrixRow]);
-        impl Serialize for Rows<'_> {
-            fn serialize<S: serde::Serializer>(
-                &self,
-                s: S,
-            ) -> std::result::Result<S::Ok, S::Error> {
-                let mut seq = s.serialize_seq(Some(self.0.len()))?;
-                for row in self.0 {
-                    seq.serialize_element(&RowLessCells {
-                        grade: &row.grade,
-                        cells_html: &row.cells_html,
-                    })?;
-                }
-                seq.end()
-            }
-        }
-        #[derive(Serialize)]
-        struct RowLessCells<'a> {
-            grade: &'a str,
-            cells_html: &'a [String],
-        }
-        if self.cells {
-            return self.matrix.serialize(s);
-        }
-        let mut m = s.serialize_struct("Matrix", 2)?;
-        m.serialize_field("columns", &self.matrix.columns)?;
-        m.serialize_field("rows", &Rows(&self.matrix.rows))?;
-        m.end()
-    }
+/// A [`families::MatrixRow`] as the templates see it.
+#[derive(Serialize)]
+struct RowContext<'a> {
+    grade: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cells: Option<&'a [Vec<families::MatrixEntry>]>,
+    cells_html: &'a [String],
 }
 
-/// The job-families index as the templates see it: [`Department`]s, each one's
-/// `families` left out unless the theme may read them ([`ListsRead`]).
-#[derive(Clone, Copy)]
-struct IndexContext<'a> {
-    departments: &'a [Department],
-    families: bool,
-}
-
-impl Serialize for IndexContext<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeSeq;
-        #[derive(Serialize)]
-        struct DepartmentLessFamilies<'a> {
-            title: &'a str,
-            url: &'a str,
-            families_html: &'a str,
-        }
-        if self.families {
-            return self.departments.serialize(s);
-        }
-        let mut seq = s.serialize_seq(Some(self.departments.len()))?;
-        for d in self.departments {
-            seq.serialize_element(&DepartmentLessFamilies {
-                title: &d.title,
-                url: &d.url,
-                families_html: &d.families_html,
-            })?;
-        }
-        seq.end()
-    }
+/// A [`Department`] of the job-families index as the templates see it: its `families`
+/// only when the theme may read them ([`ListsRead`]).
+#[derive(Serialize)]
+struct DepartmentContext<'a> {
+    title: &'a str,
+    url: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    families: Option<&'a [families::FamilySummary]>,
+    families_html: &'a str,
 }
 
 #[derive(Serialize)]
@@ -654,7 +631,7 @@ struct SectionTemplate<'a> {
     breadcrumbs: Vec<Crumb<'a>>,
     live_reload: &'a str,
     section: SectionContext<'a>,
-    families_index: Option<IndexContext<'a>>,
+    families_index: Option<Vec<DepartmentContext<'a>>>,
 }
 
 #[derive(Serialize)]
@@ -755,19 +732,14 @@ impl<'a> Renderer<'a> {
     }
 
     /// The job-families index, on the families' root folder page.
-    fn families_index(&self, url: &str) -> Option<IndexContext<'a>> {
-        (self.views.root.as_deref() == Some(url)).then_some(IndexContext {
-            departments: &self.views.departments,
-            families: self.theme.lists.index_families,
-        })
+    fn families_index(&self, url: &str) -> Option<Vec<DepartmentContext<'a>>> {
+        (self.views.root.as_deref() == Some(url))
+            .then(|| self.theme.departments(&self.views.departments))
     }
 
     /// The grade matrix for the templates.
     fn matrix(&self) -> MatrixContext<'a> {
-        MatrixContext {
-            matrix: &self.views.matrix,
-            cells: self.theme.lists.matrix_cells,
-        }
+        self.theme.matrix(&self.views.matrix)
     }
 
     fn url(&self, path: &str) -> String {
@@ -1423,39 +1395,7 @@ mod tests {
             families: Vec::new(),
             families_html: "<tr></tr>".to_string(),
         }];
-        let full = |v: serde_json::Value, list: &str| {
-            let mut v = v;
-            if let Some(o) = v.as_object_mut() {
-                o.remove(list);
-            }
-            v
-        };
-        let with = serde_json::to_value(MatrixContext {
-            matrix: &matrix,
-            cells: true,
-        })
-        .unwrap();
-        let without = serde_json::to_value(MatrixContext {
-            matrix: &matrix,
-            cells: false,
-        })
-        .unwrap();
-        assert_eq!(with, serde_json::to_value(&matrix).unwrap());
-        assert_eq!(without["columns"], with["columns"]);
-        assert_eq!(without["rows"][0], full(with["rows"][0].clone(), "cells"));
-        let with = serde_json::to_value(IndexContext {
-            departments: &departments,
-            families: true,
-        })
-        .unwrap();
-        let without = serde_json::to_value(IndexContext {
-            departments: &departments,
-            families: false,
-        })
-        .unwrap();
-        assert_eq!(with, serde_json::to_value(departments.as_slice()).unwrap());
-        assert_eq!(without[0], full(with[0].clone(), "families"));
-        let ladder = families::Ladder {
+        let ladder = Ladder {
             levels: vec![families::LadderLevel {
                 title: "Senior X".to_string(),
                 url: "/x/#senior-x".to_string(),
@@ -1463,20 +1403,49 @@ mod tests {
                 rank: Some("Senior".to_string()),
                 grade: Some("7".to_string()),
             }],
-            rows_html: "<tr></tr>".to_string(),
         };
-        let with = serde_json::to_value(LadderContext {
-            ladder: &ladder,
-            levels: true,
-        })
-        .unwrap();
-        let without = serde_json::to_value(LadderContext {
-            ladder: &ladder,
-            levels: false,
-        })
-        .unwrap();
-        assert_eq!(with, serde_json::to_value(&ladder).unwrap());
-        assert_eq!(without, full(with.clone(), "levels"));
+        // The same value without the field `list`.
+        let less = |v: serde_json::Value, list: &str| {
+            let mut v = v;
+            if let Some(o) = v.as_object_mut() {
+                o.remove(list);
+            }
+            v
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let mut theme = Theme::load(dir.path(), "default").unwrap();
+        theme.lists = ListsRead {
+            matrix_cells: true,
+            index_families: true,
+            ladder_levels: true,
+        };
+        let with_matrix = serde_json::to_value(theme.matrix(&matrix)).unwrap();
+        let with_index = serde_json::to_value(theme.departments(&departments)).unwrap();
+        let with_ladder = serde_json::to_value(theme.ladder(&ladder)).unwrap();
+        theme.lists = ListsRead::default();
+        let without = serde_json::to_value(theme.matrix(&matrix)).unwrap();
+        assert_eq!(with_matrix, serde_json::to_value(&matrix).unwrap());
+        assert_eq!(without["columns"], with_matrix["columns"]);
+        assert_eq!(
+            without["rows"][0],
+            less(with_matrix["rows"][0].clone(), "cells")
+        );
+        let without = serde_json::to_value(theme.departments(&departments)).unwrap();
+        assert_eq!(
+            with_index,
+            serde_json::to_value(departments.as_slice()).unwrap()
+        );
+        assert_eq!(without[0], less(with_index[0].clone(), "families"));
+        let without = serde_json::to_value(theme.ladder(&ladder)).unwrap();
+        assert_eq!(
+            with_ladder["levels"],
+            serde_json::to_value(&ladder).unwrap()["levels"]
+        );
+        assert_eq!(
+            with_ladder["rows_html"],
+            families::rows_html(&ladder.levels).as_str()
+        );
+        assert_eq!(without, less(with_ladder, "levels"));
     }
 
     #[test]
