@@ -679,6 +679,13 @@ pub fn grade_matrix_url(families_root: &str) -> String {
     format!("{families_root}grade-matrix/")
 }
 
+/// The first `…/job-families/` folder in the URL `url` (`/a/job-families/b/c/` →
+/// `/a/job-families/`), if it has one.
+pub(crate) fn job_families_folder(url: &str) -> Option<&str> {
+    const FOLDER: &str = "/job-families/";
+    url.find(FOLDER).map(|i| &url[..i + FOLDER.len()])
+}
+
 /// The folder holding the job families: `/…/job-families/` when they all live below
 /// one, else the deepest folder common to all of them.
 fn families_root(pages: &[Page], families: &[ladder::JobFamily]) -> Option<String> {
@@ -687,11 +694,10 @@ fn families_root(pages: &[Page], families: &[ladder::JobFamily]) -> Option<Strin
         .map(|f| pages[f.page].url.as_str())
         .collect();
     let first = urls.first()?;
-    if let Some(i) = first.find("/job-families/") {
-        let root = &first[..i + "/job-families/".len()];
-        if urls.iter().all(|u| u.starts_with(root)) {
-            return Some(root.to_string());
-        }
+    if let Some(root) = job_families_folder(first)
+        && urls.iter().all(|u| u.starts_with(root))
+    {
+        return Some(root.to_string());
     }
     let mut root = permalink::parent(first).unwrap_or_else(|| "/".to_string());
     while root != "/" && !urls.iter().all(|u| u.starts_with(root.as_str())) {

@@ -423,6 +423,16 @@ fn simple_yaml(matter: &str) -> Option<Pod> {
         yaml_rust2::Yaml::String(s) => Some(s),
         _ => None,
     };
+    // Only printable chars, no tabs: YAML's rules for the others are not worth
+    // repeating here.
+    let printable = |c: char| {
+        c >= ' '
+            && !('\u{7f}'..='\u{9f}').contains(&c)
+            && !matches!(
+                c,
+                '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}'
+            )
+    };
     let mut hash = std::collections::HashMap::new();
     for line in matter.split('\n') {
         if line.is_empty() {
@@ -433,16 +443,6 @@ fn simple_yaml(matter: &str) -> Option<Pod> {
             && key.bytes().enumerate().all(|(i, b)| {
                 b.is_ascii_alphabetic() || b == b'_' || (i > 0 && (b.is_ascii_digit() || b == b'-'))
             });
-        // Only printable chars, no tabs: YAML's rules for the others are not worth
-        // repeating here.
-        let printable = |c: char| {
-            c >= ' '
-                && !('\u{7f}'..='\u{9f}').contains(&c)
-                && !matches!(
-                    c,
-                    '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}'
-                )
-        };
         if !key_ok || !value.chars().all(printable) {
             return None;
         }

@@ -736,7 +736,8 @@ fn push_level(out: &mut String, level: u8) {
     out.push(char::from(b'0' + level.min(9)));
 }
 
-/// Appends `s` HTML-escaped as [`escape_attr`] escapes it.
+/// Appends `s` escaped for an HTML attribute value in double quotes (what
+/// [`escape_attr`] returns).
 fn push_attr(out: &mut String, s: &str) {
     let _ = pulldown_cmark_escape::escape_html(&mut *out, s);
 }
@@ -1326,7 +1327,7 @@ fn heading_level(level: HeadingLevel) -> u8 {
 /// Escapes text for an HTML attribute value in double quotes.
 pub fn escape_attr(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    pulldown_cmark_escape::escape_html(&mut out, s).ok();
+    push_attr(&mut out, s);
     out
 }
 

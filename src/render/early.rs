@@ -129,10 +129,10 @@ impl<'a> EarlyPages<'a> {
                 (u.to_string(), title)
             })
             .collect();
-        let families_root = urls.iter().find_map(|u| {
-            u.find("/job-families/")
-                .map(|i| u[..i + "/job-families/".len()].to_string())
-        });
+        let families_root = urls
+            .iter()
+            .find_map(|u| crate::model::job_families_folder(u))
+            .map(str::to_string);
         let matrix_url = families_root.as_deref().map(crate::model::grade_matrix_url);
         let taken = crate::model::taken_outputs(found.assets.iter().map(|a| a.rel_path.as_str()))
             .into_iter()

@@ -57,23 +57,43 @@ pub(super) fn rows_html(levels: &[LadderLevel]) -> String {
             .sum(),
     );
     for l in levels {
-        out.push_str("\n        <tr>\n          <td><a href=\"");
-        super::escape_html_into(&mut out, &l.url);
-        out.push_str("\">");
-        super::escape_html_into(&mut out, &l.title);
-        out.push_str("</a></td>\n          <td>");
-        match l.track.filter(|t| !t.is_empty()) {
-            Some(track) => super::escape_html_into(&mut out, track),
-            None => out.push_str("<span class=\"muted\">not stated</span>"),
-        }
-        out.push_str("</td>\n          <td class=\"grade\">");
-        match l.grade.as_deref().filter(|g| !g.is_empty()) {
-            Some(grade) => super::escape_html_into(&mut out, grade),
-            None => out.push_str("<span class=\"missing\">missing</span>"),
-        }
-        out.push_str("</td>\n        </tr>");
+        push_row(
+            &mut out,
+            &l.url,
+            &l.title,
+            l.grade.as_deref(),
+            |out| match l.track.filter(|t| !t.is_empty()) {
+                Some(track) => super::escape_html_into(out, track),
+                None => out.push_str("<span class=\"muted\">not stated</span>"),
+            },
+        );
     }
     out
+}
+
+/// Appends one table row of the default theme's ladder and families index, each line
+/// indented as in their templates: a cell linking `title` to `url`, a cell that `middle`
+/// writes, and the grade cell (`grade`, or `missing` when there is none or it is empty),
+/// every value escaped.
+fn push_row(
+    out: &mut String,
+    url: &str,
+    title: &str,
+    grade: Option<&str>,
+    middle: impl FnOnce(&mut String),
+) {
+    out.push_str("\n        <tr>\n          <td><a href=\"");
+    super::escape_html_into(out, url);
+    out.push_str("\">");
+    super::escape_html_into(out, title);
+    out.push_str("</a></td>\n          <td>");
+    middle(out);
+    out.push_str("</td>\n          <td class=\"grade\">");
+    match grade.filter(|g| !g.is_empty()) {
+        Some(grade) => super::escape_html_into(out, grade),
+        None => out.push_str("<span class=\"missing\">missing</span>"),
+    }
+    out.push_str("</td>\n        </tr>");
 }
 
 /// A family in the job-families index.
@@ -126,26 +146,21 @@ fn families_html(families: &[FamilySummary]) -> String {
             .sum(),
     );
     for f in families {
-        out.push_str("\n        <tr>\n          <td><a href=\"");
-        super::escape_html_into(&mut out, &f.url);
-        out.push_str("\">");
-        super::escape_html_into(&mut out, &f.title);
-        out.push_str("</a></td>\n          <td>");
-        match &f.level_range {
-            Some(range) => {
-                super::escape_html_into(&mut out, range);
-                if f.level_count > 1 {
-                    let _ = write!(out, " <span class=\"muted\">({})</span>", f.level_count);
+        push_row(
+            &mut out,
+            &f.url,
+            &f.title,
+            f.grade_range.as_deref(),
+            |out| match &f.level_range {
+                Some(range) => {
+                    super::escape_html_into(out, range);
+                    if f.level_count > 1 {
+                        let _ = write!(out, " <span class=\"muted\">({})</span>", f.level_count);
+                    }
                 }
-            }
-            None => out.push_str("<span class=\"muted\">none</span>"),
-        }
-        out.push_str("</td>\n          <td class=\"grade\">");
-        match &f.grade_range {
-            Some(range) => super::escape_html_into(&mut out, range),
-            None => out.push_str("<span class=\"missing\">missing</span>"),
-        }
-        out.push_str("</td>\n        </tr>");
+                None => out.push_str("<span class=\"muted\">none</span>"),
+            },
+        );
     }
     out
 }
